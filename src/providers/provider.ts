@@ -1,0 +1,45 @@
+/**
+ * What the re-image flow needs from a place where servers live. The Equinix Metal client
+ * (src/providers/metal) and local QEMU VMs (src/providers/qemu) implement it.
+ */
+
+export type DeviceState =
+  | 'queued' | 'provisioning' | 'deprovisioning' | 'reinstalling' | 'active' | 'inactive'
+  | 'failed' | 'powering_on' | 'powering_off' | 'deleted';
+
+export interface ProviderDevice {
+  readonly id: string;
+  readonly hostname: string;
+  readonly state: DeviceState;
+  /** Operating system slug, e.g. `custom_ipxe`, `debian_12`. */
+  readonly operatingSystem?: string;
+  readonly alwaysPxe: boolean;
+  readonly ipxeScriptUrl?: string;
+  readonly plan?: string;
+  readonly metro?: string;
+  /** Serial-over-SSH host (`ssh <id>@<sos>`). */
+  readonly sos?: string;
+  /** MACs of the device's network ports, lower-case with colons. */
+  readonly macs: readonly string[];
+}
+
+export interface ReinstallOptions {
+  readonly operatingSystem: string;
+  readonly ipxeScriptUrl?: string;
+  readonly userdata?: string;
+  readonly deprovisionFast?: boolean;
+  readonly preserveData?: boolean;
+}
+
+export interface Provider {
+  readonly name: string;
+  listDevices(filter?: { hostname?: string; macAddress?: string; tag?: string }): Promise<ProviderDevice[]>;
+  getDevice(id: string): Promise<ProviderDevice>;
+  updateDevice(id: string, changes: { alwaysPxe?: boolean; ipxeScriptUrl?: string; userdata?: string }): Promise<ProviderDevice>;
+  reboot(id: string): Promise<void>;
+  reinstall(id: string, options: ReinstallOptions): Promise<void>;
+  powerOn(id: string): Promise<void>;
+  powerOff(id: string): Promise<void>;
+  /** The command that opens the device's serial console (argv, no shell). */
+  consoleCommand(id: string): Promise<{ readonly file: string; readonly args: readonly string[] }>;
+}
