@@ -1,0 +1,15 @@
+/** Input of the per-device installer renderers (preseed.ts, kickstart.ts). Pure data. */
+import type { DeviceConfig, ImageConfig } from '../config/types.js';
+
+export interface InstallerRenderInput {
+  readonly device: DeviceConfig;
+  readonly image: ImageConfig;
+  /** Public base URL (no trailing slash). */
+  readonly baseUrl: string;
+  /** Per-device token (src/config/device-token.ts), for the phone-home URL. */
+  readonly token: string;
+  /** Bond slave MACs: the device's config `macs`, or the provider's network_ports when the config lists none. */
+  readonly bondMacs: readonly string[];
+  /** The template text (from the image's `preseed`/`kickstart` file or the shipped default). */
+  readonly template: string;
+}
