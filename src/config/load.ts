@@ -26,11 +26,11 @@ export async function loadConfig(file: string): Promise<Config> {
 /** Parses and validates config text; `file` is used in messages and to resolve relative paths. */
 export function parseConfig(text: string, file: string): Config {
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  const doc = parseDocument(text, { lineCounter, prettyErrors: true, uniqueKeys: true });
   const firstError = doc.errors[0];
   if (firstError) {
     const line = firstError.linePos?.[0]?.line;
-    throw new ConfigError(`${file}${line ? `:${line}` : ''}: not valid YAML: ${firstError.message.split('\n')[0]}`);
+    throw new ConfigError(`${file}${line ? `:${line}` : ''}: not valid YAML: ${firstError.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '')}`);
   }
   const where: Where = {
     file,

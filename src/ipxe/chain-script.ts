@@ -1,0 +1,21 @@
+/** The shared chain script (`/boot.ipxe`): MAC first, then SMBIOS UUID. Pure. */
+import { checkScriptUrl } from './escape.js';
+import { fillTemplate } from './template.js';
+import type { IpxeTemplates } from './templates.js';
+import { loadTemplates } from './templates.js';
+import { DEFAULT_RETRIES, DEFAULT_RETRY_DELAY } from './device-script.js';
+import { trimBase } from './urls.js';
+
+export function renderChainScript(baseUrl: string, options: { retries?: number; retryDelaySeconds?: number; templates?: IpxeTemplates } = {}): string {
+  const templates = options.templates ?? loadTemplates();
+  return fillTemplate(
+    templates.chain,
+    {
+      base_url: checkScriptUrl(trimBase(baseUrl), 'base URL'),
+      retries: String(options.retries ?? DEFAULT_RETRIES),
+      delay: String(options.retryDelaySeconds ?? DEFAULT_RETRY_DELAY),
+      fail_delay: '30',
+    },
+    'ipxe/chain.ipxe',
+  );
+}

@@ -1,0 +1,113 @@
+/**
+ * Renders one device's iPXE script: config + image manifest in, text out. Pure (the templates
+ * are passed in, or read once from the package's ipxe/ directory).
+ */
+import type { Arch, DeviceConfig, ImageConfig } from '../config/types.js';
+import { ARCHES } from '../config/types.js';
+import { RenderError } from '../errors.js';
+import type { ImageManifest, ManifestVariant } from '../image/manifest.js';
+import { buildCmdline } from './cmdline.js';
+import { checkScriptUrl, escapeKernelArg } from './escape.js';
+import { fillTemplate } from './template.js';
+import type { IpxeTemplates } from './templates.js';
+import { loadTemplates } from './templates.js';
+import { assetUrl, deviceUrls, trimBase } from './urls.js';
+
+export interface RenderDeviceInput {
+  readonly device: DeviceConfig;
+  readonly image: ImageConfig;
+  readonly manifest: ImageManifest;
+  /** Public base URL devices use (server.public_url or --base-url). */
+  readonly baseUrl: string;
+  /** Per-device token (src/config/device-token.ts). */
+  readonly token: string;
+  /** Attempts per download (default 5) and pause between them in seconds (default 5). */
+  readonly retries?: number;
+  readonly retryDelaySeconds?: number;
+  readonly templates?: IpxeTemplates;
+}
+
+export const DEFAULT_RETRIES = 5;
+export const DEFAULT_RETRY_DELAY = 5;
+const FAIL_DELAY = 30;
+
+/** The initrd's image name under UEFI (`initrd --name` and `initrd=` on the kernel line). */
+export const EFI_INITRD_NAME = 'initrd';
+
+export function renderDeviceScript(input: RenderDeviceInput): string {
+  const { device, image, manifest } = input;
+  const templates = input.templates ?? loadTemplates();
+  const baseUrl = checkScriptUrl(trimBase(input.baseUrl), 'base URL');
+  const retries = input.retries ?? DEFAULT_RETRIES;
+  const delay = input.retryDelaySeconds ?? DEFAULT_RETRY_DELAY;
+  if (!Number.isInteger(retries) || retries < 1 || retries > 100) throw new RenderError(`retries must be 1–100, got ${retries}`);
+  if (manifest.name !== image.name) {
+    throw new RenderError(`device "${device.name}": manifest is for image "${manifest.name}", not "${image.name}"`);
+  }
+  const arches = ARCHES.filter((arch) => manifest.variants[arch] !== undefined);
+  if (arches.length === 0) throw new RenderError(`image "${image.name}" has no built variant`, { hint: `run: metalboot build ${image.name}` });
+
+  const shared = { retries: String(retries), delay: String(delay) };
+  const variants = arches.map((arch) => renderVariant({ ...input, baseUrl, templates, shared }, manifest.variants[arch]!));
+  return fillTemplate(
+    templates.device,
+    {
+      device: device.name,
+      image: image.name,
+      image_type: image.type,
+      arches: arches.join(' '),
+      retries: shared.retries,
+      fail_delay: String(FAIL_DELAY),
+      dispatch: arches.map(dispatchLines).join('\n'),
+      variants: variants.join(''),
+    },
+    'ipxe/device.ipxe',
+  );
+}
+
+/** `${buildarch}` → variant. A 32-bit (i386) iPXE, common under BIOS, boots x86_64 kernels. */
+function dispatchLines(arch: Arch): string {
+  if (arch === 'x86_64') {
+    return 'iseq ${buildarch} x86_64 && goto metalboot-x86_64 ||\niseq ${buildarch} i386 && goto metalboot-x86_64 ||';
+  }
+  return `iseq \${buildarch} ${arch} && goto metalboot-${arch} ||`;
+}
+
+interface VariantContext extends RenderDeviceInput {
+  readonly templates: IpxeTemplates;
+  readonly shared: { readonly retries: string; readonly delay: string };
+}
+
+function renderVariant(context: VariantContext, variant: ManifestVariant): string {
+  const { device, templates, shared } = context;
+  const arch = variant.arch;
+  const urls = deviceUrls(context.baseUrl, device.name, context.token);
+  const args = buildCmdline({ device, image: context.image, variant, baseUrl: context.baseUrl, token: context.token, urls })
+    .map(({ arg, source }) => escapeKernelArg(arg, { device: device.name, source }))
+    .join(' ');
+  const kernelUrl = checkScriptUrl(assetUrl(context.baseUrl, variant.kernel), 'kernel URL');
+  const initrdUrl = checkScriptUrl(assetUrl(context.baseUrl, variant.initrd), 'initrd URL');
+  const download = (label: string, what: string, command: string): string =>
+    fillTemplate(templates.download, { ...shared, label, what, command }, 'ipxe/download.ipxe').trimEnd();
+
+  const efi = fillTemplate(
+    templates.variantEfi,
+    {
+      arch,
+      kernel_download: download(`metalboot-${arch}-efi-kernel`, 'kernel', `kernel ${kernelUrl} ${args} initrd=${EFI_INITRD_NAME}`),
+      initrd_download: download(`metalboot-${arch}-efi-initrd`, 'initrd', `initrd --name ${EFI_INITRD_NAME} ${initrdUrl}`),
+    },
+    'ipxe/variant-efi.ipxe',
+  );
+  if (arch !== 'x86_64') return `:metalboot-${arch}\n${efi}`;
+  const pcbios = fillTemplate(
+    templates.variantPcbios,
+    {
+      arch,
+      kernel_download: download(`metalboot-${arch}-pcbios-kernel`, 'kernel', `kernel ${kernelUrl} ${args}`),
+      initrd_download: download(`metalboot-${arch}-pcbios-initrd`, 'initrd', `initrd ${initrdUrl}`),
+    },
+    'ipxe/variant-pcbios.ipxe',
+  );
+  return `:metalboot-${arch}\niseq \${platform} efi && goto metalboot-${arch}-efi ||\n${pcbios}${efi}`;
+}

@@ -1,0 +1,31 @@
+/** Loads the iPXE templates shipped in the package's ipxe/ directory (read once, cached). */
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export interface IpxeTemplates {
+  readonly device: string;
+  readonly variantPcbios: string;
+  readonly variantEfi: string;
+  readonly download: string;
+  readonly chain: string;
+}
+
+let cached: IpxeTemplates | undefined;
+
+/** The package root: src/ipxe → ../.., and dist/ipxe → ../.. as well. */
+export const PACKAGE_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+export function loadTemplates(dir = join(PACKAGE_ROOT, 'ipxe')): IpxeTemplates {
+  if (cached && dir === join(PACKAGE_ROOT, 'ipxe')) return cached;
+  const read = (name: string): string => readFileSync(join(dir, name), 'utf8');
+  const templates: IpxeTemplates = {
+    device: read('device.ipxe'),
+    variantPcbios: read('variant-pcbios.ipxe'),
+    variantEfi: read('variant-efi.ipxe'),
+    download: read('download.ipxe'),
+    chain: read('chain.ipxe'),
+  };
+  if (dir === join(PACKAGE_ROOT, 'ipxe')) cached = templates;
+  return templates;
+}
