@@ -1,0 +1,120 @@
+/**
+ * GET/HEAD /assets/<sha256>/<name>: immutable, content-addressed blobs from `<stateDir>/assets/<sha256>`.
+ * The request path is matched raw (before any decoding) against one strict pattern, and the file is
+ * derived from the hash alone, so `..`, encoded dots or slashes, NUL bytes and absolute paths never
+ * reach the filesystem; the blob is opened with O_NOFOLLOW and must be a regular file (no symlinks).
+ * Hot blobs are answered from the in-memory LRU, cold ones stream from disk in 1 MiB reads.
+ */
+import { constants } from 'node:fs';
+import { open } from 'node:fs/promises';
+import type { FileHandle } from 'node:fs/promises';
+import { pipeline } from 'node:stream';
+import type { Request, Response, NextFunction } from 'express';
+import { assetFile } from '../image/store.js';
+import type { ServerContext } from './context.js';
+import { recordAssetFetch } from './attribution.js';
+import { etagMatches, parseRange } from './range.js';
+
+export const ASSET_PATH = /^\/assets\/([0-9a-f]{64})\/([A-Za-z0-9][A-Za-z0-9._+-]{0,127})$/;
+const READ_SIZE = 1 << 20;
+
+export function assetHandler(ctx: ServerContext) {
+  return function serveAsset(req: Request, res: Response, next: NextFunction): void {
+    const raw = req.originalUrl;
+    if (!raw.startsWith('/assets/') && !raw.startsWith('/assets?') && raw !== '/assets') return next();
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      res.setHeader('Allow', 'GET, HEAD');
+      res.status(405).type('text/plain').end('method not allowed\n');
+      return;
+    }
+    const query = raw.indexOf('?');
+    const match = ASSET_PATH.exec(query < 0 ? raw : raw.slice(0, query));
+    if (!match) return notFound(res);
+    const sha256 = match[1]!;
+    const cached = ctx.assets.get(sha256);
+    if (cached) {
+      send(ctx, req, res, sha256, cached.length, (start, end) => res.end(cached.subarray(start, end + 1)));
+      return;
+    }
+    const file = assetFile(ctx.stateDir, sha256);
+    void openBlob(file).then(
+      (blob) => {
+        if (!blob) return notFound(res);
+        const { handle, size } = blob;
+        const sent = send(ctx, req, res, sha256, size, (start, end, full) => {
+          const stream = handle.createReadStream({ start, end, highWaterMark: READ_SIZE });
+          pipeline(stream, res, (error) => {
+            if (!error && full) ctx.assets.warm(sha256, file, size);
+          });
+        });
+        if (!sent) void handle.close();
+      },
+      (error: unknown) => next(error),
+    );
+  };
+}
+
+/**
+ * Writes status and headers, then calls `body(start, end, full)` for a GET with a body.
+ * Returns false when no body was sent (HEAD, 304, 416).
+ */
+function send(
+  ctx: ServerContext,
+  req: Request,
+  res: Response,
+  sha256: string,
+  size: number,
+  body: (start: number, end: number, full: boolean) => void,
+): boolean {
+  const etag = `"${sha256}"`;
+  res.setHeader('Cache-Control', 'public, max-age=31536000, immutable');
+  res.setHeader('ETag', etag);
+  res.setHeader('Accept-Ranges', 'bytes');
+  if (etagMatches(req.headers['if-none-match'], etag)) {
+    res.status(304).end();
+    return false;
+  }
+  const ifRange = req.headers['if-range'];
+  const range = ifRange !== undefined && ifRange !== etag ? ({ kind: 'full' } as const) : parseRange(req.headers.range, size);
+  if (range.kind === 'unsatisfiable') {
+    res.setHeader('Content-Range', `bytes */${size}`);
+    res.status(416).type('text/plain').end(`range not satisfiable: the asset has ${size} bytes\n`);
+    return false;
+  }
+  const start = range.kind === 'partial' ? range.start : 0;
+  const end = range.kind === 'partial' ? range.end : size - 1;
+  const length = size === 0 ? 0 : end - start + 1;
+  res.status(range.kind === 'partial' ? 206 : 200);
+  if (range.kind === 'partial') res.setHeader('Content-Range', `bytes ${start}-${end}/${size}`);
+  res.setHeader('Content-Type', 'application/octet-stream');
+  res.setHeader('Content-Length', String(length));
+  if (req.method === 'HEAD' || length === 0) {
+    res.end();
+    return false;
+  }
+  res.locals.bytesSent = length;
+  res.once('finish', () => recordAssetFetch(ctx, req, sha256, req.originalUrl, length));
+  body(start, end, range.kind === 'full');
+  return true;
+}
+
+async function openBlob(file: string): Promise<{ handle: FileHandle; size: number } | undefined> {
+  let handle: FileHandle;
+  try {
+    handle = await open(file, constants.O_RDONLY | constants.O_NOFOLLOW);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ELOOP' || code === 'ENOTDIR' || code === 'EISDIR') return undefined;
+    throw error;
+  }
+  const stats = await handle.stat();
+  if (!stats.isFile()) {
+    await handle.close();
+    return undefined;
+  }
+  return { handle, size: stats.size };
+}
+
+function notFound(res: Response): void {
+  res.status(404).type('text/plain').end('not found\n');
+}

@@ -1,0 +1,29 @@
+/**
+ * Who fetched an asset. Assets are shared between devices, so an asset fetch is attributed to the
+ * device whose script the same client address fetched last, and classified as 'kernel' or
+ * 'initrd' by finding its sha256 in that device's image manifest ('asset' otherwise).
+ */
+import type { Request } from 'express';
+import type { BootEventKind } from '../events/types.js';
+import type { ImageManifest } from '../image/manifest.js';
+import type { ServerContext } from './context.js';
+import { clientAddress } from './logging.js';
+
+/** Device name used for fetches from a client that never fetched a device script. */
+export const UNKNOWN_DEVICE = '(unknown)';
+
+export function recordAssetFetch(ctx: ServerContext, req: Request, sha256: string, path: string, bytes: number): void {
+  const client = clientAddress(req);
+  const device = ctx.lastDeviceByClient.get(client);
+  const imageName = device === undefined ? undefined : ctx.config.devices[device]?.image;
+  const manifest = imageName === undefined ? undefined : ctx.manifests.peek(ctx.stateDir, imageName);
+  ctx.events.record({ device: device ?? UNKNOWN_DEVICE, kind: classifyAsset(manifest, sha256), path, bytes, client });
+}
+
+export function classifyAsset(manifest: ImageManifest | undefined, sha256: string): BootEventKind {
+  for (const variant of Object.values(manifest?.variants ?? {})) {
+    if (variant?.kernel.sha256 === sha256) return 'kernel';
+    if (variant?.initrd.sha256 === sha256) return 'initrd';
+  }
+  return 'asset';
+}

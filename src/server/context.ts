@@ -1,0 +1,70 @@
+/**
+ * What the request handlers share: the current config (swapped on SIGHUP), the server secret,
+ * the event store, the logger, caches of manifests and rendered scripts, and who fetched what.
+ */
+import type { Response } from 'express';
+import type { Logger } from 'pino';
+import type { Config, DeviceConfig } from '../config/types.js';
+import type { EventStore } from '../events/store.js';
+import type { ImageManifest } from '../image/manifest.js';
+import { AssetCache } from './asset-cache.js';
+import { ManifestCache } from './manifest-cache.js';
+
+export interface AppDeps {
+  readonly config: Config;
+  readonly secret: string;
+  readonly events: EventStore;
+  readonly logger: Logger;
+  /** Bearer token for the upload API (METALBOOT_TOKEN); uploads are refused when unset. */
+  readonly uploadToken?: string;
+  /** Largest accepted asset upload in bytes (default 8 GiB). */
+  readonly maxUploadBytes?: number;
+}
+
+export const DEFAULT_MAX_UPLOAD = 8 * 1024 ** 3;
+
+export class ServerContext {
+  config: Config;
+  readonly secret: string;
+  readonly events: EventStore;
+  readonly logger: Logger;
+  readonly uploadToken: string | undefined;
+  readonly maxUploadBytes: number;
+  readonly assets: AssetCache;
+  readonly manifests: ManifestCache;
+  /** Client address → the device whose script it fetched last (asset attribution). */
+  readonly lastDeviceByClient = new Map<string, string>();
+  /** Device name → rendered script, valid while config and manifest objects are unchanged. */
+  readonly scripts = new Map<string, { config: Config; manifest: ImageManifest; baseUrl: string; text: string }>();
+
+  /** Open server-sent-event streams, ended when the server shuts down. */
+  readonly streams = new Set<Response>();
+
+  constructor(deps: AppDeps) {
+    this.config = deps.config;
+    this.secret = deps.secret;
+    this.events = deps.events;
+    this.logger = deps.logger;
+    this.uploadToken = deps.uploadToken || undefined;
+    this.maxUploadBytes = deps.maxUploadBytes ?? DEFAULT_MAX_UPLOAD;
+    this.assets = new AssetCache(deps.config.server.cacheBytes);
+    this.manifests = new ManifestCache();
+  }
+
+  get stateDir(): string {
+    return this.config.server.stateDir;
+  }
+
+  /** Swaps in a reloaded config; requests already running keep the one they started with. */
+  setConfig(config: Config): void {
+    this.config = config;
+    this.manifests.clear();
+    this.scripts.clear();
+  }
+
+  /** Remembers which device a client address is booting, for attributing shared asset fetches. */
+  noteClient(client: string, device: DeviceConfig): void {
+    if (this.lastDeviceByClient.size > 100_000) this.lastDeviceByClient.clear();
+    this.lastDeviceByClient.set(client, device.name);
+  }
+}

@@ -1,0 +1,68 @@
+/**
+ * GET /preseed/<device>.cfg?token=… and GET /kickstart/<device>.ks?token=…: per-device installer
+ * answers (hostname, bond slave MACs, SSH keys, phone-home URL). They carry secrets, so the URL must
+ * hold the device's own token (HMAC of its name under the server secret); anything else is a 404,
+ * so one device cannot read another's, nor learn which devices exist.
+ */
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Request, Response, NextFunction } from 'express';
+import { checkDeviceToken, deviceToken } from '../config/device-token.js';
+import type { ImageConfig } from '../config/types.js';
+import type { InstallerRenderInput } from '../installer/types.js';
+import { PACKAGE_ROOT } from '../ipxe/templates.js';
+import type { ServerContext } from './context.js';
+import { clientAddress } from './logging.js';
+
+export type InstallerKind = 'preseed' | 'kickstart';
+
+const SUFFIX: Record<InstallerKind, string> = { preseed: '.cfg', kickstart: '.ks' };
+const DEFAULT_TEMPLATE: Record<InstallerKind, string> = { preseed: 'preseed/bonded.cfg', kickstart: 'kickstart/alma9.ks' };
+
+export function installerHandler(ctx: ServerContext, kind: InstallerKind) {
+  return async function serveInstaller(req: Request, res: Response, next: NextFunction): Promise<void> {
+    const file = String(req.params.file);
+    const name = file.endsWith(SUFFIX[kind]) ? file.slice(0, -SUFFIX[kind].length) : undefined;
+    const config = ctx.config;
+    const device = name === undefined || !Object.hasOwn(config.devices, name) ? undefined : config.devices[name];
+    const token = typeof req.query.token === 'string' ? req.query.token : undefined;
+    if (!device || !checkDeviceToken(ctx.secret, device.name, token)) {
+      res.status(404).type('text/plain').end('not found\n');
+      return;
+    }
+    const image = config.images[device.image];
+    if (!image) return next(new Error(`device ${device.name} names unknown image ${device.image}`));
+    try {
+      const template = await readFile(templatePath(image, kind), 'utf8');
+      const input: InstallerRenderInput = {
+        device,
+        image,
+        baseUrl: config.server.publicUrl,
+        token: deviceToken(ctx.secret, device.name),
+        bondMacs: device.macs,
+        template,
+      };
+      const body = Buffer.from(await renderInstaller(kind, input));
+      res.setHeader('Content-Type', 'text/plain; charset=utf-8');
+      res.setHeader('Cache-Control', 'no-store');
+      res.setHeader('Content-Length', String(body.length));
+      res.locals.bytesSent = body.length;
+      res.end(body);
+      ctx.events.record({ device: device.name, kind, path: `/${kind}/${file}`, bytes: body.length, client: clientAddress(req) });
+    } catch (error) {
+      next(error);
+    }
+  };
+}
+
+/** The image's own template (debian `preseed`, alma `kickstart`) or the one shipped with metalboot. */
+export function templatePath(image: ImageConfig, kind: InstallerKind): string {
+  const own = kind === 'preseed' && image.type === 'debian' ? image.preseed : kind === 'kickstart' && image.type === 'alma' ? image.kickstart : undefined;
+  return own ?? join(PACKAGE_ROOT, DEFAULT_TEMPLATE[kind]);
+}
+
+/** The renderers are loaded on first use (they are pure modules of src/installer/). */
+async function renderInstaller(kind: InstallerKind, input: InstallerRenderInput): Promise<string> {
+  if (kind === 'preseed') return (await import('../installer/preseed.js')).renderPreseed(input);
+  return (await import('../installer/kickstart.js')).renderKickstart(input);
+}

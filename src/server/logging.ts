@@ -1,0 +1,58 @@
+/**
+ * One pino line per request: id, method, path (query values of secret parameters redacted),
+ * status, bytes sent, duration, client. Headers are never logged (Authorization stays out).
+ */
+import { randomBytes } from 'node:crypto';
+import type { NextFunction, Request, Response } from 'express';
+import pino from 'pino';
+import type { Logger } from 'pino';
+
+const SECRET_PARAMS = /([?&](?:token|access_token|key|secret|signature)=)[^&#]*/gi;
+
+/** Replaces the values of token-like query parameters: `/preseed/a.cfg?token=…` → `?token=[redacted]`. */
+export function redactUrl(url: string): string {
+  return url.replace(SECRET_PARAMS, '$1[redacted]');
+}
+
+export function createLogger(options: { level?: string; destination?: string | number } = {}): Logger {
+  return pino(
+    { level: options.level ?? process.env.METALBOOT_LOG_LEVEL ?? 'info', base: undefined, redact: ['req.headers', 'headers.authorization'] },
+    pino.destination({ dest: options.destination ?? 1, sync: false }),
+  );
+}
+
+const prefix = randomBytes(3).toString('hex');
+let counter = 0;
+
+export function requestLogger(logger: Logger) {
+  return function logRequest(req: Request, res: Response, next: NextFunction): void {
+    const id = `${prefix}-${(++counter).toString(36)}`;
+    res.locals.requestId = id;
+    res.setHeader('X-Request-Id', id);
+    const started = process.hrtime.bigint();
+    res.once('close', () => {
+      const ms = Number(process.hrtime.bigint() - started) / 1e6;
+      logger.info(
+        {
+          id,
+          method: req.method,
+          url: redactUrl(req.originalUrl),
+          status: res.statusCode,
+          bytes: res.locals.bytesSent as number | undefined,
+          ms: Math.round(ms * 10) / 10,
+          client: clientAddress(req),
+          aborted: res.writableFinished ? undefined : true,
+        },
+        'request',
+      );
+    });
+    next();
+  };
+}
+
+/** The peer address of a request ('unix' for unix-socket peers). */
+export function clientAddress(req: Request): string {
+  const address = req.socket.remoteAddress;
+  if (!address) return 'unix';
+  return address.startsWith('::ffff:') ? address.slice(7) : address;
+}
