@@ -1,0 +1,77 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fetchEvents, followEvents } from '../../src/events/client.js';
+import type { BootEvent } from '../../src/events/types.js';
+import { startFixture } from './fixture.js';
+import type { Fixture } from './fixture.js';
+
+let f: Fixture;
+beforeAll(async () => {
+  f = await startFixture();
+});
+afterAll(() => f.close());
+
+async function boot(device: string): Promise<void> {
+  await (await fetch(`${f.url}/ipxe/${device}`)).text();
+  await (await fetch(`${f.url}/assets/${f.kernel.sha256}/linux`)).arrayBuffer();
+  await (await fetch(`${f.url}/assets/${f.initrd.sha256}/initrd.gz`)).arrayBuffer();
+}
+
+describe('boot events', () => {
+  it('records script, kernel and initrd fetches for the device, with bytes and client', async () => {
+    await boot('web-2');
+    await new Promise((r) => setTimeout(r, 20));
+    const events = await fetchEvents(f.url, 'web-2');
+    expect(events.map((e) => e.kind)).toEqual(['script', 'kernel', 'initrd']);
+    expect(events[1]).toMatchObject({ device: 'web-2', bytes: f.kernel.size, client: '127.0.0.1', path: `/assets/${f.kernel.sha256}/linux` });
+    expect(events[2]!.bytes).toBe(f.initrd.size);
+    expect(Date.parse(events[0]!.time)).not.toBeNaN();
+  });
+
+  it('takes phone-homes only with the device token, and validates the state', async () => {
+    const url = (device: string, token: string): string => `${f.url}/events/${device}?token=${token}`;
+    expect((await fetch(url('web-2', f.token('web-1')), { method: 'POST', body: '{"state":"running"}' })).status).toBe(404);
+    expect((await fetch(url('web-2', f.token('web-2')), { method: 'POST', body: '{"state":"bogus"}' })).status).toBe(422);
+    const ok = await fetch(url('web-2', f.token('web-2')), { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"state":"succeeded","message":"installed"}' });
+    expect(ok.status).toBe(201);
+    const form = await fetch(url('web-2', f.token('web-2')), { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'state=running&message=late' });
+    expect(form.status).toBe(201);
+    const events = await fetchEvents(f.url, 'web-2');
+    expect(events.filter((e) => e.kind === 'phone-home').map((e) => [e.state, e.message])).toEqual([
+      ['succeeded', 'installed'],
+      ['running', 'late'],
+    ]);
+  });
+
+  it('streams new events to followers and replays after `since`', async () => {
+    const before = await fetchEvents(f.url, 'web-1');
+    const lastId = Math.max(0, ...(await fetchEvents(f.url, 'web-2')).map((e) => e.id));
+    const seen: BootEvent[] = [];
+    const controller = new AbortController();
+    const done = followEvents(f.url, { device: 'web-1', since: lastId, signal: controller.signal }, (e) => {
+      seen.push(e);
+      if (seen.length === 3) controller.abort();
+    });
+    await new Promise((r) => setTimeout(r, 100));
+    await boot('web-2'); // another device: not followed
+    await boot('web-1');
+    await done;
+    expect(before).toEqual([]);
+    expect(seen.map((e) => [e.device, e.kind])).toEqual([
+      ['web-1', 'script'],
+      ['web-1', 'kernel'],
+      ['web-1', 'initrd'],
+    ]);
+  });
+
+  it('keeps the history across a restart', async () => {
+    const before = await fetchEvents(f.url, 'web-2');
+    expect(before.length).toBeGreaterThan(3);
+    f = await f.restart();
+    const after = await fetchEvents(f.url, 'web-2');
+    expect(after).toEqual(before);
+    // asset attribution is per client address and restarts clean: an asset fetched first is unknown
+    await (await fetch(`${f.url}/assets/${f.kernel.sha256}/linux`)).arrayBuffer();
+    const unknown = await fetchEvents(f.url, '(unknown)');
+    expect(unknown.at(-1)?.kind).toBe('asset');
+  });
+});

@@ -1,0 +1,88 @@
+import { existsSync } from 'node:fs';
+import { Writable } from 'node:stream';
+import pino from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { renderChainScript, renderDeviceScript } from '../../src/ipxe/index.js';
+import { readManifest } from '../../src/image/store.js';
+import { createApp } from '../../src/server/app.js';
+import { EventStore } from '../../src/events/store.js';
+import { SECRET, startFixture } from './fixture.js';
+import type { Fixture } from './fixture.js';
+
+let f: Fixture;
+beforeAll(async () => {
+  f = await startFixture();
+});
+afterAll(() => f.close());
+
+describe('iPXE scripts', () => {
+  it('serves the shared chain script at /boot.ipxe', async () => {
+    const res = await fetch(`${f.url}/boot.ipxe`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/^text\/plain/);
+    expect(await res.text()).toBe(renderChainScript('http://boot.test:8080'));
+  });
+
+  it("serves a device's own script by name, any MAC spelling and SMBIOS UUID", async () => {
+    const expected = renderDeviceScript({
+      device: f.config.devices['web-1']!,
+      image: f.config.images.deb!,
+      manifest: await readManifest(f.stateDir, 'deb'),
+      baseUrl: 'http://boot.test:8080',
+      token: f.token('web-1'),
+    });
+    for (const key of ['web-1', 'b4:96:91:aa:bb:02', 'B4-96-91-AA-BB-01', 'b49691aabb01', '4c4c4544-0042-3510-8051-b4c04f4b4e32']) {
+      const res = await fetch(`${f.url}/ipxe/${encodeURIComponent(key)}`);
+      expect(res.status, key).toBe(200);
+      expect(res.headers.get('content-type')).toMatch(/^text\/plain/);
+      expect(await res.text()).toBe(expected);
+    }
+    expect(expected).toContain(`/assets/${f.kernel.sha256}/linux`);
+  });
+
+  it('answers an unknown device with 404 and logs the MAC that asked', async () => {
+    const lines: string[] = [];
+    const sink = new Writable({ write: (chunk: Buffer, _e, cb) => (lines.push(chunk.toString()), cb()) });
+    const events = new EventStore(':memory:');
+    const { app } = createApp({ config: f.config, secret: SECRET, events, logger: pino(sink) });
+    const server = app.listen(0, '127.0.0.1');
+    await new Promise((r) => server.once('listening', r));
+    const port = (server.address() as { port: number }).port;
+    const res = await fetch(`http://127.0.0.1:${port}/ipxe/02-00-00-00-00-99`);
+    expect(res.status).toBe(404);
+    await new Promise((r) => setTimeout(r, 50));
+    server.close();
+    events.close();
+    const warning = lines.map((l) => JSON.parse(l) as Record<string, unknown>).find((l) => l.msg === 'unknown device asked for its script');
+    expect(warning?.asked).toBe('02-00-00-00-00-99');
+  });
+});
+
+describe('per-device installer answers', () => {
+  it("refuses a preseed without a token, with another device's token, or for an unknown device", async () => {
+    const cases = [
+      '/preseed/web-1.cfg',
+      `/preseed/web-1.cfg?token=${f.token('web-2')}`,
+      `/preseed/web-1.cfg?token=${f.token('web-1').slice(0, 31)}`,
+      `/preseed/web-1.cfg?token=${f.token('web-1')}&token=${f.token('web-1')}`,
+      `/preseed/nobody.cfg?token=${f.token('nobody')}`,
+      `/preseed/web-1?token=${f.token('web-1')}`,
+      `/kickstart/web-1.ks?token=${f.token('web-2')}`,
+      `/preseed/b4:96:91:aa:bb:01.cfg?token=${f.token('web-1')}`,
+    ];
+    for (const path of cases) {
+      const res = await fetch(f.url + path);
+      expect(res.status, path).toBe(404);
+    }
+  });
+
+  it.skipIf(!existsSync(new URL('../../src/installer/preseed.ts', import.meta.url)))(
+    "renders a device's preseed with its own token",
+    async () => {
+      const res = await fetch(`${f.url}/preseed/web-1.cfg?token=${f.token('web-1')}`);
+      expect(res.status).toBe(200);
+      const text = await res.text();
+      expect(text).toContain('web-1');
+    },
+  );
+});
