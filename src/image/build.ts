@@ -1,0 +1,63 @@
+/**
+ * `buildImage`: resolves an image's inputs (per type), stores kernel and initrd by content, and
+ * writes the manifest last. A failure before the manifest is written leaves the previous manifest
+ * (and every asset it names) untouched: assets are immutable and only ever added.
+ */
+import type { Config, ImageConfig } from '../config/types.js';
+import { MetalbootError } from '../errors.js';
+import { almaVariants } from './alma.js';
+import { debianVariants } from './debian.js';
+import type { DownloadProgress } from './download.js';
+import { filesVariants } from './files.js';
+import { linuxkitVariants } from './linuxkit.js';
+import type { ImageManifest, ManifestVariant } from './manifest.js';
+import { MANIFEST_SCHEMA } from './manifest.js';
+import type { FetchContext } from './source.js';
+import { writeManifest } from './store.js';
+import type { VariantInput } from './variant.js';
+import { storeVariant } from './variant.js';
+
+export interface BuildOptions {
+  /** Overrides `server.state_dir` (the CLI's --out). */
+  readonly stateDir?: string;
+  readonly onProgress?: (progress: DownloadProgress) => void;
+  /** The `linuxkit` binary (default: `linuxkit` on PATH). */
+  readonly linuxkitBin?: string;
+}
+
+export interface BuildResult {
+  readonly manifest: ImageManifest;
+  readonly manifestPath: string;
+}
+
+export function isInstaller(image: ImageConfig): boolean {
+  return image.type === 'debian' || image.type === 'alma';
+}
+
+async function resolveVariants(ctx: FetchContext, image: ImageConfig, options: BuildOptions): Promise<VariantInput[]> {
+  switch (image.type) {
+    case 'files': return filesVariants(ctx, image);
+    case 'debian': return debianVariants(ctx, image);
+    case 'alma': return almaVariants(ctx, image);
+    case 'linuxkit': return linuxkitVariants(ctx, image, options.linuxkitBin ?? 'linuxkit');
+  }
+}
+
+export async function buildImage(config: Config, imageName: string, options: BuildOptions = {}): Promise<BuildResult> {
+  const image = config.images[imageName];
+  if (!image) {
+    const known = Object.keys(config.images);
+    throw new MetalbootError(`no image named "${imageName}" in ${config.file}`, {
+      code: 'E_NO_IMAGE',
+      hint: known.length > 0 ? `known images: ${known.join(', ')}` : 'add it under images: in the config',
+    });
+  }
+  const stateDir = options.stateDir ?? config.server.stateDir;
+  const ctx: FetchContext = { stateDir, ...(options.onProgress ? { onProgress: options.onProgress } : {}) };
+  const inputs = await resolveVariants(ctx, image, options);
+  const variants: Partial<Record<string, ManifestVariant>> = {};
+  for (const input of inputs) variants[input.arch] = await storeVariant(stateDir, image, input);
+  const manifest: ImageManifest = { schema: MANIFEST_SCHEMA, name: image.name, type: image.type, installer: isInstaller(image), variants };
+  const manifestPath = await writeManifest(stateDir, manifest);
+  return { manifest, manifestPath };
+}

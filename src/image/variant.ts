@@ -1,0 +1,55 @@
+/**
+ * Stores one arch variant: the kernel as it is; the initrd as it is, or composed (early microcode
+ * on x86_64, overlays, decompression for arm64) and streamed straight into the store.
+ */
+import type { Arch, ImageConfig } from '../config/types.js';
+import type { CpioEntry } from '../initrd/cpio.js';
+import { withParents } from '../initrd/cpio.js';
+import { planCompose } from '../initrd/compose.js';
+import { sniffFile } from '../initrd/compression.js';
+import { entriesFromDir } from '../initrd/fs-entries.js';
+import { microcodeEntries } from '../initrd/microcode.js';
+import { addAssetFromChunks } from './asset-writer.js';
+import type { ManifestVariant } from './manifest.js';
+import { addAssetFromFile } from './store.js';
+
+export interface VariantInput {
+  readonly arch: Arch;
+  /** Local paths (already downloaded and verified). */
+  readonly kernel: string;
+  readonly initrd: string;
+  readonly kernelName: string;
+  readonly initrdName: string;
+  readonly cmdline: readonly string[];
+  /** Builder-specific files unpacked over the initrd (e.g. /preseed.cfg); they win over the image's overlay. */
+  readonly extraOverlay?: readonly CpioEntry[];
+}
+
+const COMPRESSED_SUFFIX = /\.(gz|xz|zst|lz4|bz2)$/;
+
+/** arm64 initrds are published uncompressed: iPXE on arm64 cannot unpack a compressed one. */
+export function needsUncompressed(arch: Arch): boolean {
+  return arch === 'arm64';
+}
+
+export async function storeVariant(stateDir: string, image: ImageConfig, input: VariantInput): Promise<ManifestVariant> {
+  const kernel = await addAssetFromFile(stateDir, input.kernel, input.kernelName);
+  const early = image.microcode && input.arch === 'x86_64' ? await microcodeEntries(image.microcode) : [];
+  const overlay = [...(image.overlay ? await entriesFromDir(image.overlay) : []), ...(input.extraOverlay ?? [])];
+  const baseCompression = await sniffFile(input.initrd);
+  const uncompressed = needsUncompressed(input.arch) && baseCompression !== 'none';
+  const common = { arch: input.arch, kernel, cmdline: [...input.cmdline] };
+  if (early.length === 0 && overlay.length === 0 && !uncompressed) {
+    const initrd = await addAssetFromFile(stateDir, input.initrd, input.initrdName);
+    return { ...common, initrd, compression: baseCompression };
+  }
+  const plan = await planCompose({
+    base: input.initrd,
+    early,
+    overlay: overlay.length > 0 ? withParents(overlay) : [],
+    uncompressed: needsUncompressed(input.arch),
+  });
+  const name = plan.compression === 'none' ? input.initrdName.replace(COMPRESSED_SUFFIX, '') || 'initrd' : input.initrdName;
+  const initrd = await addAssetFromChunks(stateDir, name, plan.chunks);
+  return { ...common, initrd, compression: plan.compression };
+}
