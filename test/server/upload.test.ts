@@ -15,7 +15,7 @@ afterAll(() => f.close());
 
 const sha = (data: Uint8Array): string => createHash('sha256').update(data).digest('hex');
 const auth = { authorization: `Bearer ${UPLOAD_TOKEN}` };
-const put = (path: string, body: Uint8Array | string, headers: Record<string, string> = auth): Promise<Response> =>
+const put = (path: string, body: Buffer | string, headers: Record<string, string> = auth): Promise<Response> =>
   fetch(f.url + path, { method: 'PUT', body, headers });
 
 async function storeFiles(): Promise<string[]> {
