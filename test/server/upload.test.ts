@@ -16,7 +16,7 @@ afterAll(() => f.close());
 const sha = (data: Uint8Array): string => createHash('sha256').update(data).digest('hex');
 const auth = { authorization: `Bearer ${UPLOAD_TOKEN}` };
 const put = (path: string, body: Buffer | string, headers: Record<string, string> = auth): Promise<Response> =>
-  fetch(f.url + path, { method: 'PUT', body, headers });
+  fetch(f.url + path, { method: 'PUT', body: body as NonNullable<RequestInit['body']>, headers });
 
 async function storeFiles(): Promise<string[]> {
   return [...(await readdir(join(f.stateDir, 'assets'))), ...(await readdir(join(f.stateDir, 'tmp')).catch(() => []))].sort();
