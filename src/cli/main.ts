@@ -5,6 +5,7 @@ import { Command, CommanderError } from 'commander';
 import { MetalbootError } from '../errors.js';
 import { registerRender } from './render.js';
 // Each command lives in its own file and registers itself here (one line per command).
+import { registerServe } from './serve.js';
 // COMMANDS:END
 
 export function createProgram(): Command {
@@ -17,6 +18,7 @@ export function createProgram(): Command {
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
   registerRender(program);
+  registerServe(program);
   // REGISTER:END
   return program;
 }

@@ -1,0 +1,48 @@
+/** `metalboot serve`: the boot asset server (assets, per-device scripts, installer answers, events, uploads). */
+import type { Command } from 'commander';
+import { UsageError } from '../errors.js';
+import { runServe } from '../server/run.js';
+import { addConfigOption, resolveConfigPath } from './common.js';
+
+interface ServeCliOptions {
+  config?: string;
+  listen?: string;
+  publicUrl?: string;
+  tunnel?: string;
+  socket?: string;
+  drain?: string;
+}
+
+export function registerServe(program: Command): void {
+  const command = program
+    .command('serve')
+    .summary('serve assets, per-device iPXE scripts, preseeds/kickstarts and boot events over HTTP')
+    .description(
+      'Serve the built images: immutable assets at /assets/<sha256>/<name>, /boot.ipxe and /ipxe/<device>, ' +
+        'per-device preseed/kickstart (token-protected), boot events (/api/events) and the upload API used by ' +
+        '`metalboot push http://…` (bearer $METALBOOT_TOKEN). SIGHUP reloads the config; SIGTERM drains and exits.',
+    )
+    .option('--listen <host:port>', 'address to listen on (default: server.listen)')
+    .option('--public-url <url>', 'URL devices use in their scripts (default: server.public_url, or the tunnel URL)')
+    .option('--tunnel <kind>', 'open a public tunnel and use its URL (ngrok: needs $NGROK_AUTHTOKEN)')
+    .option('--socket <path>', 'also listen on this unix socket')
+    .option('--drain <seconds>', 'on SIGTERM, wait at most this long for downloads to finish', '30')
+    .addHelpText('after', '\nExamples:\n  metalboot serve\n  metalboot serve --listen 0.0.0.0:8080 --public-url http://10.0.0.5:8080\n  NGROK_AUTHTOKEN=… metalboot serve --tunnel ngrok')
+    .action(async (options: ServeCliOptions) => {
+      const drain = Number(options.drain);
+      if (!Number.isFinite(drain) || drain < 0) throw new UsageError(`--drain ${JSON.stringify(options.drain)} is not a number of seconds`);
+      if (options.publicUrl !== undefined && !/^https?:\/\/[^/]/.test(options.publicUrl)) {
+        throw new UsageError(`--public-url ${JSON.stringify(options.publicUrl)} must be an http:// or https:// URL`);
+      }
+      const handle = await runServe({
+        configFile: resolveConfigPath(options.config),
+        listen: options.listen,
+        publicUrl: options.publicUrl,
+        tunnel: options.tunnel,
+        socket: options.socket,
+        drainMs: drain * 1000,
+      });
+      await handle.done;
+    });
+  addConfigOption(command);
+}

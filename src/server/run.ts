@@ -1,0 +1,113 @@
+/**
+ * What `metalboot serve` does once its options are parsed: load the config, apply --listen /
+ * --public-url / the tunnel URL, start listening, reload on SIGHUP, drain and exit on SIGTERM/SIGINT.
+ */
+import type { Logger } from 'pino';
+import { loadConfig } from '../config/load.js';
+import { loadServerSecret } from '../config/secret.js';
+import type { Config } from '../config/types.js';
+import { UsageError } from '../errors.js';
+import type { Tunnel, TunnelOpener } from '../tunnel/index.js';
+import { tunnelOpener, TUNNELS } from '../tunnel/index.js';
+import { createLogger } from './logging.js';
+import { DEFAULT_DRAIN_MS, startServer } from './start.js';
+import type { RunningServer } from './start.js';
+
+export interface ServeOptions {
+  readonly configFile: string;
+  readonly listen?: string;
+  readonly publicUrl?: string;
+  readonly tunnel?: string;
+  readonly socket?: string;
+  readonly drainMs?: number;
+}
+
+export interface ServeDeps {
+  readonly env?: NodeJS.ProcessEnv;
+  readonly tunnels?: Readonly<Record<string, TunnelOpener>>;
+  readonly logger?: Logger;
+  /** Where the one-line status goes (stderr). */
+  readonly say?: (line: string) => void;
+  /** Process signals to react to (tests pass an EventEmitter). */
+  readonly signals?: NodeJS.EventEmitter;
+}
+
+export interface ServeHandle {
+  readonly server: RunningServer;
+  readonly publicUrl: string;
+  readonly tunnel: Tunnel | undefined;
+  /** Resolves once the server has shut down after a signal or stop(). */
+  readonly done: Promise<void>;
+  reload(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export async function runServe(options: ServeOptions, deps: ServeDeps = {}): Promise<ServeHandle> {
+  const env = deps.env ?? process.env;
+  const say = deps.say ?? ((line: string) => process.stderr.write(`${line}\n`));
+  const signals = deps.signals ?? process;
+  const logger = deps.logger ?? createLogger();
+  const listen = options.listen === undefined ? undefined : parseListen(options.listen);
+  const opener = options.tunnel === undefined ? undefined : tunnelOpener(options.tunnel, deps.tunnels ?? TUNNELS);
+
+  const base = await loadConfig(options.configFile);
+  const derived = base.server.publicUrl === urlOf(base.server.listen);
+  const secret = await loadServerSecret(base.server.stateDir, env);
+  const server = await startServer({
+    config: base,
+    secret,
+    logger,
+    listen: listen ?? base.server.listen,
+    socketPath: options.socket,
+    uploadToken: env.METALBOOT_TOKEN,
+  });
+  let tunnel: Tunnel | undefined;
+  try {
+    if (opener) tunnel = await opener({ host: listen?.host ?? base.server.listen.host, port: server.port! }, env);
+  } catch (error) {
+    await server.close(0);
+    throw error;
+  }
+  const publicUrl = options.publicUrl ?? tunnel?.url ?? (derived ? server.url! : base.server.publicUrl);
+  const adjust = (config: Config): Config => ({ ...config, server: { ...config.server, publicUrl: publicUrl.replace(/\/+$/, '') } });
+  server.reload(adjust(base));
+  say(`metalboot: serving ${server.url ?? ''}${options.socket ? ` and unix:${options.socket}` : ''}; devices use ${publicUrl}${tunnel ? ' (ngrok tunnel)' : ''}`);
+
+  const reload = async (): Promise<void> => {
+    try {
+      server.reload(adjust(await loadConfig(options.configFile)));
+      logger.info({ file: options.configFile }, 'config reloaded');
+    } catch (error) {
+      logger.error({ err: (error as Error).message }, 'config reload failed; keeping the previous config');
+    }
+  };
+  let resolveDone!: () => void;
+  const done = new Promise<void>((resolve) => (resolveDone = resolve));
+  const stop = async (): Promise<void> => {
+    signals.off('SIGHUP', onHup);
+    signals.off('SIGTERM', onStop);
+    signals.off('SIGINT', onStop);
+    logger.info('shutting down: no new connections, letting downloads finish');
+    await server.close(options.drainMs ?? DEFAULT_DRAIN_MS);
+    await tunnel?.close().catch(() => undefined);
+    logger.flush?.();
+    resolveDone();
+  };
+  const onHup = (): void => void reload();
+  const onStop = (): void => void stop();
+  signals.on('SIGHUP', onHup);
+  signals.on('SIGTERM', onStop);
+  signals.on('SIGINT', onStop);
+  return { server, publicUrl, tunnel, done, reload, stop };
+}
+
+export function parseListen(text: string): { host: string; port: number } {
+  const match = /^(?:\[([^\]]+)\]|([^:]*)):(\d{1,5})$/.exec(text);
+  const port = Number(match?.[3]);
+  if (!match || port > 65535) throw new UsageError(`--listen ${JSON.stringify(text)} is not HOST:PORT (e.g. 127.0.0.1:8080, 0.0.0.0:80, [::1]:8080)`);
+  return { host: match[1] ?? (match[2] || '0.0.0.0'), port };
+}
+
+function urlOf(listen: { host: string; port: number }): string {
+  return `http://${listen.host.includes(':') ? `[${listen.host}]` : listen.host}:${listen.port}`;
+}
