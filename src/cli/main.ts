@@ -5,6 +5,7 @@ import { Command, CommanderError } from 'commander';
 import { MetalbootError } from '../errors.js';
 import { registerRender } from './render.js';
 // Each command lives in its own file and registers itself here (one line per command).
+import { registerBuild } from './build.js';
 import { registerServe } from './serve.js';
 // COMMANDS:END
 
@@ -18,6 +19,7 @@ export function createProgram(): Command {
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
   registerRender(program);
+  registerBuild(program);
   registerServe(program);
   // REGISTER:END
   return program;
