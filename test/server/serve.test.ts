@@ -1,0 +1,145 @@
+import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { EventEmitter } from 'node:events';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { get } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import pino from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AssetRef } from '../../src/image/manifest.js';
+import { addAssetFromFile, writeManifest } from '../../src/image/store.js';
+import { runServe } from '../../src/server/run.js';
+import { configText, seeded } from './fixture.js';
+
+let dir: string;
+let configFile: string;
+let big: AssetRef;
+let bigData: Buffer;
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'metalboot-serve-'));
+  const stateDir = join(dir, 'state');
+  configFile = join(dir, 'metalboot.yaml');
+  await writeFile(configFile, configText(stateDir, 0));
+  bigData = seeded(48 * 1024 * 1024, 5);
+  await writeFile(join(dir, 'initrd.gz'), bigData);
+  await writeFile(join(dir, 'linux'), seeded(100_000, 6));
+  big = await addAssetFromFile(stateDir, join(dir, 'initrd.gz'), 'initrd.gz');
+  const kernel = await addAssetFromFile(stateDir, join(dir, 'linux'), 'linux');
+  await writeManifest(stateDir, {
+    schema: 1, name: 'deb', type: 'files', installer: false,
+    variants: { x86_64: { arch: 'x86_64', kernel, initrd: big, compression: 'gzip', cmdline: [] } },
+  });
+});
+afterAll(() => rm(dir, { recursive: true, force: true }));
+
+function capture(): { logger: pino.Logger; lines: string[] } {
+  const lines: string[] = [];
+  const sink = new Writable({ write: (chunk: Buffer, _e, cb) => (lines.push(chunk.toString()), cb()) });
+  return { logger: pino(sink), lines };
+}
+
+describe('metalboot serve', () => {
+  it('uses the tunnel URL as the public URL in every script, and closes the tunnel on stop', async () => {
+    let closed = false;
+    const targets: unknown[] = [];
+    const signals = new EventEmitter();
+    const handle = await runServe(
+      { configFile, listen: '127.0.0.1:0', tunnel: 'fake' },
+      {
+        tunnels: { fake: async (target) => (targets.push(target), { url: 'https://abc.tunnel.test', close: async () => void (closed = true) }) },
+        logger: pino({ level: 'silent' }),
+        say: () => undefined,
+        signals,
+        env: { METALBOOT_SECRET: 's' },
+      },
+    );
+    expect(targets).toEqual([{ host: '127.0.0.1', port: handle.server.port }]);
+    expect(await (await fetch(`${handle.server.url}/boot.ipxe`)).text()).toContain('https://abc.tunnel.test/ipxe/');
+    expect(await (await fetch(`${handle.server.url}/ipxe/web-1`)).text()).toContain(`https://abc.tunnel.test/assets/${big.sha256}/initrd.gz`);
+    signals.emit('SIGTERM');
+    await handle.done;
+    expect(closed).toBe(true);
+  });
+
+  it('fails clearly, naming NGROK_AUTHTOKEN, when the ngrok token is missing', async () => {
+    const run = runServe({ configFile, listen: '127.0.0.1:0', tunnel: 'ngrok' }, { logger: pino({ level: 'silent' }), say: () => undefined, signals: new EventEmitter(), env: { METALBOOT_SECRET: 's' } });
+    await expect(run).rejects.toThrow(/NGROK_AUTHTOKEN/);
+  });
+
+  it('reloads the config on SIGHUP without dropping a keep-alive connection', async () => {
+    const signals = new EventEmitter();
+    const { logger, lines } = capture();
+    const handle = await runServe({ configFile, listen: '127.0.0.1:0' }, { logger, say: () => undefined, signals, env: { METALBOOT_SECRET: 's' } });
+    expect((await fetch(`${handle.server.url}/ipxe/web-3`)).status).toBe(404);
+    await writeFile(configFile, `${configText(join(dir, 'state'), 0)}  web-3:\n    image: deb\n`);
+    signals.emit('SIGHUP');
+    await new Promise((r) => setTimeout(r, 200));
+    expect((await fetch(`${handle.server.url}/ipxe/web-3`)).status).toBe(200);
+    await writeFile(configFile, 'server: [broken');
+    signals.emit('SIGHUP');
+    await new Promise((r) => setTimeout(r, 200));
+    expect((await fetch(`${handle.server.url}/ipxe/web-3`)).status).toBe(200);
+    expect(lines.join('')).toContain('config reload failed');
+    await writeFile(configFile, configText(join(dir, 'state'), 0));
+    await handle.stop();
+  });
+
+  it('logs one line per request with an id and never the token', async () => {
+    const { logger, lines } = capture();
+    const handle = await runServe({ configFile, listen: '127.0.0.1:0' }, { logger, say: () => undefined, signals: new EventEmitter(), env: { METALBOOT_SECRET: 's', METALBOOT_TOKEN: 'bearer-secret' } });
+    await (await fetch(`${handle.server.url}/preseed/web-1.cfg?token=deadbeefdeadbeef&x=1`)).text();
+    await (await fetch(`${handle.server.url}/api/assets/${'0'.repeat(64)}`, { method: 'PUT', body: 'x', headers: { authorization: 'Bearer bearer-secret' } })).text();
+    await handle.stop();
+    const requests = lines.map((l) => JSON.parse(l) as Record<string, unknown>).filter((l) => l.msg === 'request');
+    expect(requests).toHaveLength(2);
+    expect(requests[0]).toMatchObject({ method: 'GET', status: 404, url: '/preseed/web-1.cfg?token=[redacted]&x=1' });
+    expect(typeof requests[0]!.id).toBe('string');
+    expect(requests[0]!.id).not.toBe(requests[1]!.id);
+    expect(lines.join('')).not.toContain('deadbeef');
+    expect(lines.join('')).not.toContain('bearer-secret');
+  });
+
+  it('finishes a download in flight on SIGTERM, refuses new connections, and exits 0', async () => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'serve', '--config', configFile, '--listen', '127.0.0.1:0', '--drain', '20'], {
+      env: { ...process.env, METALBOOT_SECRET: 's', METALBOOT_LOG_LEVEL: 'warn' },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    let stderr = '';
+    const url = await new Promise<string>((resolve, reject) => {
+      child.stderr.on('data', (chunk: Buffer) => {
+        stderr += chunk.toString();
+        const match = /serving (http:\/\/[\d.]+:\d+)/.exec(stderr);
+        if (match) resolve(match[1]!);
+      });
+      child.once('exit', (code) => reject(new Error(`serve exited ${code}: ${stderr}`)));
+    });
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    const body = await new Promise<Buffer>((resolve, reject) => {
+      get(`${url}/assets/${big.sha256}/initrd.gz`, (res) => {
+        const chunks: Buffer[] = [];
+        let received = 0;
+        res.on('data', (chunk: Buffer) => {
+          chunks.push(chunk);
+          received += chunk.length;
+          if (received >= 1 << 20 && chunks.length && !child.killed) {
+            // a slow client: pause after the first MiB, signal, and resume later
+            res.pause();
+            child.kill('SIGTERM');
+            setTimeout(async () => {
+              await expect(fetch(`${url}/boot.ipxe`)).rejects.toThrow();
+              res.resume();
+            }, 700);
+          }
+        });
+        res.on('end', () => resolve(Buffer.concat(chunks)));
+        res.on('error', reject);
+      }).on('error', reject);
+    });
+    expect(body.length).toBe(bigData.length);
+    expect(createHash('sha256').update(body).digest('hex')).toBe(big.sha256);
+    expect(await exited).toBe(0);
+  }, 60_000);
+});
