@@ -7,6 +7,10 @@ import { registerRender } from './render.js';
 // Each command lives in its own file and registers itself here (one line per command).
 import { registerBuild } from './build.js';
 import { registerServe } from './serve.js';
+import { registerReimage } from './reimage.js';
+import { registerDevices } from './devices.js';
+import { registerConsole } from './console.js';
+import { registerMetalSim } from './metal-sim.js';
 // COMMANDS:END
 
 export function createProgram(): Command {
@@ -21,6 +25,10 @@ export function createProgram(): Command {
   registerRender(program);
   registerBuild(program);
   registerServe(program);
+  registerReimage(program);
+  registerDevices(program);
+  registerConsole(program);
+  registerMetalSim(program);
   // REGISTER:END
   return program;
 }

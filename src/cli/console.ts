@@ -1,0 +1,73 @@
+/** `metalboot console <device>`: the device's serial console over SSH (`ssh <id>@<sos>`), terminal passed through. */
+import { existsSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import type { Command } from 'commander';
+import { execa } from 'execa';
+import { ProviderError } from '../errors.js';
+import { resolveDevice } from '../reimage/resolve.js';
+import { loadOptionalConfig, loadProvider } from '../reimage/provider-factory.js';
+import { addConfigOption } from './common.js';
+
+interface ConsoleOptions {
+  config?: string;
+  provider: string;
+  apiUrl?: string;
+}
+
+const KEY_FILES = ['id_ed25519', 'id_ecdsa', 'id_rsa', 'id_ed25519_sk', 'id_ecdsa_sk'];
+
+/** Why ssh cannot authenticate, when that is certain before trying. */
+export function missingKeyReason(env: NodeJS.ProcessEnv = process.env, home = homedir()): string | undefined {
+  if (env.SSH_AUTH_SOCK) return undefined;
+  if (KEY_FILES.some((file) => existsSync(join(home, '.ssh', file)))) return undefined;
+  return `no SSH key: no ssh-agent ($SSH_AUTH_SOCK is unset) and none of ${KEY_FILES.map((f) => `~/.ssh/${f}`).join(', ')} exists`;
+}
+
+export function registerConsole(program: Command): void {
+  const command = program
+    .command('console')
+    .argument('<device>', 'device name in the config, device id (UUID) or hostname')
+    .option('--provider <name>', 'metal or qemu', 'metal')
+    .option('--api-url <url>', 'Metal API base URL (default $METAL_API_URL or https://api.equinix.com/metal/v1)')
+    .summary("open a device's serial console")
+    .description("Open the device's serial-over-SSH console (Equinix Metal SOS: ssh <device-id>@<sos host>). Leave it with ~. on a new line.")
+    .action(async (key: string, options: ConsoleOptions) => {
+      const config = await loadOptionalConfig(options.config);
+      const provider = await loadProvider(options.provider, { ...(config ? { config } : {}), ...(options.apiUrl ? { apiUrl: options.apiUrl } : {}) });
+      const { id } = await resolveDevice(provider, config, key);
+      const { file, args } = await provider.consoleCommand(id);
+      if (file === 'ssh') {
+        const reason = missingKeyReason();
+        if (reason) {
+          throw new ProviderError(reason, {
+            code: 'E_NO_SSH_KEY',
+            hint: 'create one with ssh-keygen -t ed25519 and add ~/.ssh/id_ed25519.pub to your Equinix Metal account (SOS accepts account keys)',
+          });
+        }
+      }
+      await runConsole(file, args);
+    });
+  addConfigOption(command);
+}
+
+export async function runConsole(file: string, args: readonly string[]): Promise<void> {
+  try {
+    const result = await execa(file, [...args], { stdio: 'inherit', reject: false });
+    if (result.failed && (result as { code?: string }).code === 'ENOENT') throw Object.assign(new Error('ENOENT'), { code: 'ENOENT' });
+    if (result.exitCode === 255) {
+      throw new ProviderError(`${file} could not connect to the console (exit 255)`, {
+        code: 'E_CONSOLE',
+        hint: 'check that your SSH public key is on your Equinix Metal account and that the device is provisioned',
+      });
+    }
+  } catch (error) {
+    if ((error as { code?: string }).code === 'ENOENT') {
+      throw new ProviderError(`${file} is not installed, so the console cannot be opened`, {
+        code: 'E_NO_SSH',
+        hint: 'install the OpenSSH client (Debian/Ubuntu: apt-get install openssh-client)',
+      });
+    }
+    throw error;
+  }
+}

@@ -1,0 +1,37 @@
+/** `metalboot devices`: the provider's devices (id, hostname, state, OS, always_pxe, ipxe_script_url, plan, metro). */
+import type { Command } from 'commander';
+import { deviceRow, formatDeviceTable } from '../reimage/devices-table.js';
+import { loadOptionalConfig, loadProvider } from '../reimage/provider-factory.js';
+import { addConfigOption, printJson } from './common.js';
+
+interface DevicesOptions {
+  config?: string;
+  provider: string;
+  json?: boolean;
+  apiUrl?: string;
+  hostname?: string;
+  tag?: string;
+}
+
+export function registerDevices(program: Command): void {
+  const command = program
+    .command('devices')
+    .option('--provider <name>', 'metal or qemu', 'metal')
+    .option('--json', 'print JSON rows instead of a table')
+    .option('--hostname <text>', 'only devices whose hostname contains this')
+    .option('--tag <tag>', 'only devices with this tag')
+    .option('--api-url <url>', 'Metal API base URL (default $METAL_API_URL or https://api.equinix.com/metal/v1)')
+    .summary("list the project's devices")
+    .description('List the devices of the project ($METAL_PROJECT_ID or metal.project_id): id, hostname, state, OS, always_pxe, plan, metro, ipxe_script_url.')
+    .action(async (options: DevicesOptions) => {
+      const config = await loadOptionalConfig(options.config);
+      const provider = await loadProvider(options.provider, { ...(config ? { config } : {}), ...(options.apiUrl ? { apiUrl: options.apiUrl } : {}) });
+      const devices = await provider.listDevices({
+        ...(options.hostname ? { hostname: options.hostname } : {}),
+        ...(options.tag ? { tag: options.tag } : {}),
+      });
+      if (options.json) printJson(devices.map(deviceRow));
+      else process.stdout.write(formatDeviceTable(devices));
+    });
+  addConfigOption(command);
+}

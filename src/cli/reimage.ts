@@ -1,0 +1,113 @@
+/** `metalboot reimage <device>`: boot a device into its metalboot image (or a stock OS), optionally waiting. */
+import type { Command } from 'commander';
+import { followEvents } from '../events/client.js';
+import { ProviderError, UsageError } from '../errors.js';
+import { describeMetalCall } from '../providers/metal/describe.js';
+import { createProgress, reimage, resolveDevice } from '../reimage/index.js';
+import type { CallRecord, FollowFn, ReimageSummary } from '../reimage/index.js';
+import { loadOptionalConfig, loadProvider } from '../reimage/provider-factory.js';
+import { ipxeTarget, osTarget } from '../reimage/target.js';
+import { formatElapsed } from '../reimage/progress.js';
+import { addConfigOption, printJson } from './common.js';
+
+interface ReimageOptions {
+  config?: string;
+  provider: string;
+  wait?: boolean;
+  timeout: string;
+  dryRun?: boolean;
+  json?: boolean;
+  os?: string;
+  userdata?: string;
+  apiUrl?: string;
+  server?: string;
+}
+
+export function registerReimage(program: Command): void {
+  const command = program
+    .command('reimage')
+    .argument('<device>', 'device name in the config, provider device id (UUID) or hostname')
+    .option('--provider <name>', 'where the device lives: metal or qemu', 'metal')
+    .option('--wait', 'follow the device and its boot events until the image is up (installer: until it reports success)')
+    .option('--timeout <seconds>', 'give up waiting after this many seconds', '900')
+    .option('--dry-run', 'print the calls that would change the device, change nothing')
+    .option('--json', 'print a JSON summary (device, calls, phases with timestamps, total, result) on stdout')
+    .option('--os <slug>', 'reinstall a stock operating system instead (e.g. debian_12)')
+    .option('--userdata <file>', 'with --os: cloud-init or #!/bin/bash user data to set first')
+    .option('--api-url <url>', 'Metal API base URL (default $METAL_API_URL or https://api.equinix.com/metal/v1)')
+    .option('--server <url>', 'metalboot server to follow boot events from (default server.public_url)')
+    .summary('re-image a device: custom_ipxe + always_pxe, then reboot or reinstall')
+    .description(
+      'Re-image a device into its configured metalboot image. First every URL its iPXE script fetches is checked; ' +
+        'if one is unreachable nothing is changed. A device already on custom_ipxe gets ipxe_script_url and always_pxe=true ' +
+        'and a reboot; any other device is reinstalled with operating_system custom_ipxe. With --os, a stock OS is reinstalled instead.\n' +
+        'The API token is read from $METAL_AUTH_TOKEN only; the project from $METAL_PROJECT_ID or metal.project_id.',
+    )
+    .addHelpText('after', '\nExamples:\n  metalboot reimage web-1 --wait\n  metalboot reimage web-1 --dry-run\n  metalboot reimage db-1 --os debian_12 --userdata cloud-init.yaml --wait --json')
+    .action(async (key: string, options: ReimageOptions) => {
+      const summary = await runReimage(key, options);
+      if (options.json) printJson(summary);
+      else printHuman(summary);
+      if (summary.result === 'failed' || summary.result === 'timeout') {
+        throw new ProviderError(summary.message ?? `re-imaging ${summary.device.name ?? summary.device.hostname} ${summary.result}`, {
+          code: summary.result === 'timeout' ? 'E_TIMEOUT' : 'E_REIMAGE',
+        });
+      }
+    });
+  addConfigOption(command);
+}
+
+export async function runReimage(key: string, options: ReimageOptions): Promise<ReimageSummary> {
+  const timeoutSeconds = Number(options.timeout);
+  if (!Number.isFinite(timeoutSeconds) || timeoutSeconds <= 0) throw new UsageError(`--timeout must be a number of seconds, got "${options.timeout}"`);
+  if (options.userdata !== undefined && options.os === undefined) throw new UsageError('--userdata goes with --os <slug> (a custom iPXE image gets its settings from the config)');
+  const config = await loadOptionalConfig(options.config);
+  const verbose = process.env.METALBOOT_DEBUG ? (line: string) => void process.stderr.write(`metal: ${line}\n`) : undefined;
+  const provider = await loadProvider(options.provider, {
+    ...(config ? { config } : {}),
+    ...(options.apiUrl ? { apiUrl: options.apiUrl } : {}),
+    ...(verbose ? { log: verbose } : {}),
+  });
+  const resolved = await resolveDevice(provider, config, key);
+  const target = options.os !== undefined ? await osTarget(options.os, options.userdata) : await ipxeTarget(config, resolved);
+  const label = resolved.name ?? resolved.device.hostname;
+  const serverUrl = options.server ?? config?.server.publicUrl;
+  const follow: FollowFn | undefined = serverUrl === undefined
+    ? undefined
+    : (opts, onEvent) => followEvents(serverUrl, { ...opts, retryMs: 2_000 }, onEvent);
+  const summary = await reimage(
+    {
+      provider,
+      ...(follow ? { follow } : {}),
+      progress: createProgress(label, process.stderr, { quiet: options.dryRun === true }),
+    },
+    {
+      resolved,
+      target,
+      wait: options.wait === true,
+      timeoutMs: timeoutSeconds * 1000,
+      dryRun: options.dryRun === true,
+      consoleCommand: `metalboot console ${resolved.name ?? resolved.id}`,
+    },
+  );
+  if (options.dryRun && !options.json) {
+    for (const call of summary.calls) process.stdout.write(`would ${describe(provider.name, call)}\n`);
+  }
+  return summary;
+}
+
+function describe(provider: string, call: CallRecord): string {
+  if (provider === 'metal') return describeMetalCall(call);
+  return `${call.call} ${call.device}${call.args ? ` ${JSON.stringify(call.args)}` : ''}`;
+}
+
+function printHuman(summary: ReimageSummary): void {
+  const label = summary.device.name ?? summary.device.hostname;
+  if (summary.result === 'dry-run') {
+    process.stdout.write(`${label}: dry run (${summary.path}); nothing was changed\n`);
+  } else if (summary.result === 'started') {
+    process.stdout.write(`${label}: ${summary.path} requested; follow it with --wait or "metalboot console ${label}"\n`);
+  } else if (summary.result === 'succeeded') {
+    process.stdout.write(`${label}: re-imaged in ${formatElapsed(summary.totalMs)}${summary.message ? ` (${summary.message})` : ''}\n`);
+  }
+}

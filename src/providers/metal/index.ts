@@ -1,0 +1,42 @@
+/**
+ * The Equinix Metal provider from the environment and the config:
+ * METAL_AUTH_TOKEN (environment only — never an argument), METAL_PROJECT_ID or metal.project_id,
+ * METAL_API_URL / --api-url or metal.api_url (default https://api.equinix.com/metal/v1).
+ */
+import type { Config } from '../../config/types.js';
+import { MetalClient } from './client.js';
+import type { MetalClientOptions } from './client.js';
+import { MetalProvider } from './provider.js';
+
+export { MetalClient, DEFAULT_METAL_API_URL, MAX_PER_PAGE } from './client.js';
+export type { MetalClientOptions } from './client.js';
+export { MetalProvider, toProviderDevice } from './provider.js';
+export { MetalApiError } from './errors.js';
+export { describeMetalCall } from './describe.js';
+export type * from './types.js';
+
+export interface ProviderContext {
+  readonly config?: Config;
+  readonly apiUrl?: string;
+  readonly env?: NodeJS.ProcessEnv;
+  readonly log?: (line: string) => void;
+  readonly client?: Partial<MetalClientOptions>;
+}
+
+export function createMetalClient(context: ProviderContext = {}): MetalClient {
+  const env = context.env ?? process.env;
+  const apiUrl = context.apiUrl ?? env.METAL_API_URL ?? context.config?.metal.apiUrl;
+  const projectId = env.METAL_PROJECT_ID ?? context.config?.metal.projectId;
+  return new MetalClient({
+    token: env.METAL_AUTH_TOKEN ?? '',
+    ...(apiUrl ? { apiUrl } : {}),
+    ...(projectId ? { projectId } : {}),
+    ...(context.log ? { log: context.log } : {}),
+    ...context.client,
+  });
+}
+
+/** Provider factory convention: src/providers/<name>/index.ts exports createProvider(context). */
+export function createProvider(context: ProviderContext = {}): MetalProvider {
+  return new MetalProvider(createMetalClient(context), context.log ? { log: context.log } : {});
+}

@@ -1,0 +1,11 @@
+export { reimage } from './run.js';
+export type { ReimageDeps, ReimageInput } from './run.js';
+export { resolveDevice, providerIdOf } from './resolve.js';
+export { planReimage, notReadyReason, CUSTOM_IPXE } from './plan.js';
+export type { Plan, PlannedStep } from './plan.js';
+export { checkReachable } from './reachability.js';
+export { createProgress, formatElapsed, formatPhaseLine } from './progress.js';
+export { recordingProvider, redactArgs } from './recorder.js';
+export { waitForReimage } from './wait.js';
+export type { FollowFn } from './wait.js';
+export type * from './types.js';

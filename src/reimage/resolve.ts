@@ -1,0 +1,59 @@
+/**
+ * Finds the device to re-image: a config name (→ its provider id), a provider id (UUID), or a
+ * hostname (the provider's hostname filter, then an exact match).
+ */
+import type { Config, DeviceConfig } from '../config/types.js';
+import { findDevice } from '../config/lookup.js';
+import { normalizeUuid } from '../config/mac.js';
+import { MetalbootError } from '../errors.js';
+import type { Provider } from '../providers/provider.js';
+import type { ResolvedDevice } from './types.js';
+
+/** The provider id of a configured device: `metal_id` for Metal, the name elsewhere (QEMU). */
+export function providerIdOf(provider: Provider, device: DeviceConfig): string | undefined {
+  return provider.name === 'metal' ? device.metalId : device.name;
+}
+
+export async function resolveDevice(provider: Provider, config: Config | undefined, key: string): Promise<ResolvedDevice> {
+  const configured = config ? findDevice(config, key) : undefined;
+  if (configured) {
+    const id = providerIdOf(provider, configured);
+    if (id === undefined) {
+      throw new MetalbootError(`device "${configured.name}" in ${config!.file} has no metal_id`, {
+        code: 'E_NO_DEVICE',
+        hint: `add metal_id: <uuid> under devices.${configured.name} ("metalboot devices" lists the ids)`,
+      });
+    }
+    return { id, name: configured.name, device: await provider.getDevice(id) };
+  }
+  const uuid = normalizeUuid(key);
+  if (uuid && provider.name === 'metal') {
+    const device = await provider.getDevice(uuid);
+    return { id: device.id, ...nameFor(config, device.id, device.hostname), device };
+  }
+  const matches = (await provider.listDevices({ hostname: key })).filter((device) => device.hostname === key);
+  if (matches.length === 1) {
+    const device = matches[0]!;
+    return { id: device.id, ...nameFor(config, device.id, device.hostname), device };
+  }
+  if (matches.length > 1) {
+    throw new MetalbootError(`${matches.length} devices are called "${key}": ${matches.map((d) => d.id).join(', ')}`, {
+      code: 'E_NO_DEVICE',
+      hint: 'give the device id instead of its hostname',
+    });
+  }
+  const names = config ? Object.keys(config.devices) : [];
+  throw new MetalbootError(`no device "${key}": not a name in the config, not a device id, and no ${provider.name} device has that hostname`, {
+    code: 'E_NO_DEVICE',
+    hint: names.length > 0 ? `configured devices: ${names.join(', ')}; "metalboot devices" lists the provider's` : '"metalboot devices" lists the devices you can re-image',
+  });
+}
+
+/** A device found by id or hostname still gets its config name when the config knows it. */
+function nameFor(config: Config | undefined, id: string, hostname: string): { name?: string } {
+  if (!config) return {};
+  const byId = Object.values(config.devices).find((device) => device.metalId === id);
+  const byHost = Object.values(config.devices).find((device) => device.hostname === hostname);
+  const found = byId ?? byHost;
+  return found ? { name: found.name } : {};
+}

@@ -1,0 +1,119 @@
+/**
+ * The re-image flow over any Provider: check every URL the script fetches (change nothing if one
+ * fails), make the planned calls, optionally wait, restore always_pxe after an installer succeeds,
+ * and return a summary for --json.
+ */
+import { MetalbootError } from '../errors.js';
+import type { Provider } from '../providers/provider.js';
+import { notReadyReason, planReimage } from './plan.js';
+import type { Progress } from './progress.js';
+import { checkReachable } from './reachability.js';
+import type { ReachabilityOptions } from './reachability.js';
+import { recordingProvider } from './recorder.js';
+import type { CallRecord, PhaseRecord, ReimageResult, ReimageSummary, ReimageTarget, ResolvedDevice } from './types.js';
+import type { FollowFn } from './wait.js';
+import { waitForReimage } from './wait.js';
+import { formatElapsed } from './progress.js';
+
+export interface ReimageDeps {
+  readonly provider: Provider;
+  readonly follow?: FollowFn;
+  readonly progress?: Progress;
+  readonly now?: () => number;
+  readonly reachability?: ReachabilityOptions;
+  readonly pollMs?: number;
+  readonly pollMaxMs?: number;
+}
+
+export interface ReimageInput {
+  readonly resolved: ResolvedDevice;
+  readonly target: ReimageTarget;
+  readonly wait: boolean;
+  readonly timeoutMs: number;
+  readonly dryRun: boolean;
+  /** Shown on timeout: how to look at the device, e.g. `metalboot console web-1`. */
+  readonly consoleCommand: string;
+}
+
+export async function reimage(deps: ReimageDeps, input: ReimageInput): Promise<ReimageSummary> {
+  const now = deps.now ?? Date.now;
+  const { resolved, target } = input;
+  const label = resolved.name ?? resolved.device.hostname ?? resolved.id;
+  const notReady = notReadyReason(resolved.device);
+  if (notReady) throw new MetalbootError(notReady, { code: 'E_NOT_READY', hint: 'nothing was changed' });
+
+  if (target.kind === 'ipxe') {
+    const failures = await checkReachable(target.checkUrls, deps.reachability);
+    if (failures.length > 0) {
+      throw new MetalbootError(
+        `not re-imaging ${label}: ${failures.length === 1 ? 'a URL' : `${failures.length} URLs`} its iPXE script needs ${failures.length === 1 ? 'is' : 'are'} unreachable: ${failures.map((f) => `${f.url} (${f.reason})`).join(', ')}`,
+        { code: 'E_UNREACHABLE', hint: 'nothing was changed; start "metalboot serve" (or push the image) so the device can fetch them, then run again' },
+      );
+    }
+  }
+
+  const calls: CallRecord[] = [];
+  const phases: PhaseRecord[] = [];
+  const provider = recordingProvider(deps.provider, calls, { dryRun: input.dryRun, now: () => new Date(now()) });
+  const plan = planReimage(resolved.device, target);
+  const startedAt = now();
+  const phase = (name: string, detail?: string): void => {
+    const record: PhaseRecord = { phase: name, at: new Date(now()).toISOString(), elapsedMs: now() - startedAt, ...(detail ? { detail } : {}) };
+    phases.push(record);
+    deps.progress?.phase(record);
+  };
+  const finish = (result: ReimageResult, message?: string): ReimageSummary => {
+    deps.progress?.stop();
+    const finishedAt = now();
+    return {
+      device: { id: resolved.id, ...(resolved.name === undefined ? {} : { name: resolved.name }), hostname: resolved.device.hostname },
+      provider: deps.provider.name,
+      path: plan.path,
+      calls,
+      phases,
+      startedAt: new Date(startedAt).toISOString(),
+      finishedAt: new Date(finishedAt).toISOString(),
+      totalMs: finishedAt - startedAt,
+      result,
+      ...(message === undefined ? {} : { message }),
+      console: input.consoleCommand,
+    };
+  };
+
+  try {
+    for (const step of plan.steps) {
+      if (step.call === 'update') await provider.updateDevice(resolved.id, step.changes);
+      else if (step.call === 'reboot') await provider.reboot(resolved.id);
+      else if (step.call === 'power_on') await provider.powerOn(resolved.id);
+      else await provider.reinstall(resolved.id, step.options);
+      if (!input.dryRun) phase(step.call === 'update' ? 'updated' : `${step.call} accepted`);
+    }
+  } catch (error) {
+    if (!(error instanceof MetalbootError)) throw error;
+    return finish('failed', `${error.message}${error.hint ? ` (${error.hint})` : ''}`);
+  }
+  if (input.dryRun) return finish('dry-run');
+  if (!input.wait) return finish('started');
+
+  const outcome = await waitForReimage(
+    { provider, now, ...(deps.follow ? { follow: deps.follow } : {}), ...(deps.pollMs ? { pollMs: deps.pollMs } : {}), ...(deps.pollMaxMs ? { pollMaxMs: deps.pollMaxMs } : {}) },
+    { id: resolved.id, ...(resolved.name ? { name: resolved.name } : {}), target, startedAt, timeoutMs: input.timeoutMs, phase, info: (text) => deps.progress?.info(text) },
+  );
+  if (outcome.result === 'timeout') {
+    const last = phases.at(-1);
+    const reached = last ? `${last.phase} at +${formatElapsed(last.elapsedMs)}` : 'none';
+    return finish('timeout', `timed out after ${formatElapsed(input.timeoutMs)} waiting for ${label}; last phase reached: ${reached}; look at its console: ${input.consoleCommand}`);
+  }
+  if (outcome.result === 'failed') return finish('failed', `${outcome.message ?? 'the re-image failed'}; look at its console: ${input.consoleCommand}`);
+  phase('succeeded', outcome.message);
+  if (target.kind === 'ipxe' && target.installer) {
+    try {
+      await provider.updateDevice(resolved.id, { alwaysPxe: false });
+      phase('always_pxe off', 'the next boot uses the installed disk');
+    } catch (error) {
+      if (!(error instanceof MetalbootError)) throw error;
+      return finish('failed', `the install succeeded, but turning always_pxe off failed: ${error.message}; turn it off by hand or the device will boot the installer again`);
+    }
+  }
+  return finish('succeeded', outcome.message);
+}

@@ -1,0 +1,36 @@
+/** Builds the re-image target for a configured device (its rendered script) or a stock OS. */
+import { readFile } from 'node:fs/promises';
+import type { Config } from '../config/types.js';
+import { loadServerSecret } from '../config/secret.js';
+import { MetalbootError, UsageError } from '../errors.js';
+import { readManifest } from '../image/store.js';
+import { deviceUrls, renderForDevice, scriptUrls } from '../ipxe/index.js';
+import type { ReimageTarget, ResolvedDevice } from './types.js';
+
+export async function osTarget(operatingSystem: string, userdataFile: string | undefined): Promise<ReimageTarget> {
+  if (!/^[a-z0-9_.-]+$/.test(operatingSystem)) throw new UsageError(`"${operatingSystem}" is not an operating system slug (e.g. debian_12, ubuntu_24_04)`);
+  if (operatingSystem === 'custom_ipxe') throw new UsageError('--os custom_ipxe is what metalboot does without --os; leave --os out');
+  if (userdataFile === undefined) return { kind: 'os', operatingSystem };
+  let userdata: string;
+  try {
+    userdata = await readFile(userdataFile, 'utf8');
+  } catch (error) {
+    throw new UsageError(`cannot read --userdata ${userdataFile}: ${(error as Error).message}`);
+  }
+  return { kind: 'os', operatingSystem, userdata };
+}
+
+export async function ipxeTarget(config: Config | undefined, resolved: ResolvedDevice): Promise<ReimageTarget> {
+  if (!config || resolved.name === undefined) {
+    throw new MetalbootError(`device ${resolved.device.hostname || resolved.id} is not in ${config?.file ?? 'a metalboot.yaml'}, so metalboot has no script for it`, {
+      code: 'E_NO_DEVICE',
+      hint: `add it under devices: with metal_id: ${resolved.id} and an image, or use --os <slug> for a stock operating system`,
+    });
+  }
+  const device = config.devices[resolved.name]!;
+  const secret = await loadServerSecret(config.server.stateDir);
+  const { script } = await renderForDevice(config, resolved.name, { secret });
+  const manifest = await readManifest(config.server.stateDir, device.image);
+  const scriptUrl = deviceUrls(config.server.publicUrl, resolved.name, '').script;
+  return { kind: 'ipxe', scriptUrl, checkUrls: [scriptUrl, ...scriptUrls(script)], installer: manifest.installer };
+}

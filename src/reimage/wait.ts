@@ -1,0 +1,120 @@
+/**
+ * `--wait`: follows the device's state (polling with backoff) and the server's boot events
+ * (script → kernel → initrd → phone-home) until the re-image succeeds, fails or times out.
+ * Success: an installer reports phone-home `succeeded`; a RAM image has fetched its initrd; a stock
+ * OS (or a device whose events cannot be followed) is `active` again after the provider's work.
+ */
+import type { BootEvent } from '../events/types.js';
+import { MetalbootError } from '../errors.js';
+import type { DeviceState, Provider } from '../providers/provider.js';
+import type { ReimageTarget } from './types.js';
+
+export type FollowFn = (options: { device: string; since: string; signal: AbortSignal }, onEvent: (event: BootEvent) => void) => Promise<void>;
+
+export interface WaitDeps {
+  readonly provider: Provider;
+  readonly follow?: FollowFn;
+  readonly now: () => number;
+  readonly pollMs?: number;
+  readonly pollMaxMs?: number;
+}
+
+export interface WaitInput {
+  readonly id: string;
+  /** Config name: boot events are recorded under it. Without it only the state is followed. */
+  readonly name?: string;
+  readonly target: ReimageTarget;
+  /** Epoch ms of the first change (events from before are ignored). */
+  readonly startedAt: number;
+  readonly timeoutMs: number;
+  readonly phase: (phase: string, detail?: string) => void;
+  readonly info: (text: string) => void;
+}
+
+export interface WaitOutcome {
+  readonly result: 'succeeded' | 'failed' | 'timeout';
+  readonly message?: string;
+}
+
+export async function waitForReimage(deps: WaitDeps, input: WaitInput): Promise<WaitOutcome> {
+  const controller = new AbortController();
+  const { signal } = controller;
+  let settle!: (outcome: WaitOutcome) => void;
+  const done = new Promise<WaitOutcome>((resolve) => {
+    settle = (outcome) => {
+      if (signal.aborted) return;
+      controller.abort();
+      resolve(outcome);
+    };
+  });
+  const timer = setTimeout(() => settle({ result: 'timeout' }), Math.max(0, input.startedAt + input.timeoutMs - deps.now()));
+  const followEvents = input.target.kind === 'ipxe' && input.name !== undefined && deps.follow !== undefined;
+  const ramImage = input.target.kind === 'ipxe' && !input.target.installer;
+
+  const seenKinds = new Set<string>();
+  const onEvent = (event: BootEvent): void => {
+    if (event.kind === 'phone-home') {
+      if (event.state === 'succeeded') return settle({ result: 'succeeded', ...(event.message ? { message: event.message } : {}) });
+      if (event.state === 'failed') {
+        input.phase('phone-home', `failed${event.message ? `: ${event.message}` : ''}`);
+        return settle({ result: 'failed', message: `the installer reported failure${event.message ? `: ${event.message}` : ''}` });
+      }
+      if (!seenKinds.has('phone-home')) input.phase('phone-home', `running${event.message ? `: ${event.message}` : ''}`);
+      seenKinds.add('phone-home');
+      return;
+    }
+    if (event.kind !== 'script' && event.kind !== 'kernel' && event.kind !== 'initrd') return;
+    if (!seenKinds.has(event.kind)) input.phase(event.kind, event.path);
+    seenKinds.add(event.kind);
+    if (event.kind === 'initrd' && ramImage) settle({ result: 'succeeded', message: 'the RAM image is booting (kernel and initrd fetched)' });
+  };
+
+  if (followEvents) {
+    deps.follow!({ device: input.name!, since: new Date(input.startedAt).toISOString(), signal }, onEvent).catch((error: unknown) => {
+      input.info(`cannot follow boot events (${error instanceof Error ? error.message : String(error)}); following the device state only`);
+    });
+  }
+  void pollState(deps, input, signal, followEvents, settle);
+  try {
+    return await done;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+async function pollState(deps: WaitDeps, input: WaitInput, signal: AbortSignal, eventsDecide: boolean, settle: (outcome: WaitOutcome) => void): Promise<void> {
+  let delay = deps.pollMs ?? 2_000;
+  let last: DeviceState | undefined;
+  let left = false;
+  let lastError: string | undefined;
+  while (!signal.aborted) {
+    try {
+      const device = await deps.provider.getDevice(input.id);
+      lastError = undefined;
+      if (device.state !== last) input.phase(device.state);
+      last = device.state;
+      if (device.state !== 'active') left = true;
+      if (device.state === 'failed') return settle({ result: 'failed', message: `the ${deps.provider.name} provider reports the device failed` });
+      if (!eventsDecide && left && device.state === 'active') return settle({ result: 'succeeded' });
+    } catch (error) {
+      const text = error instanceof MetalbootError ? error.message : String(error);
+      if (text !== lastError) input.info(`reading the device failed (${text}); still waiting`);
+      lastError = text;
+    }
+    await abortableSleep(delay, signal);
+    delay = Math.min(Math.round(delay * 1.5), deps.pollMaxMs ?? 15_000);
+  }
+}
+
+function abortableSleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal.aborted) return resolve();
+    const timer = setTimeout(finish, ms);
+    signal.addEventListener('abort', finish, { once: true });
+    function finish(): void {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', finish);
+      resolve();
+    }
+  });
+}
