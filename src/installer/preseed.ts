@@ -1,0 +1,29 @@
+/** The per-device Debian preseed (served at /preseed/<device>.cfg). Pure: template + input → text. */
+import { fillTemplate, shellQuote } from './template.js';
+import type { InstallerRenderInput } from './types.js';
+import { commonValues, sshKeys } from './values.js';
+
+/** The mirror answers: an http(s) mirror from the image, else deb.debian.org. */
+function mirrorParts(mirror: string | undefined): { host: string; dir: string; protocol: string } {
+  const url = mirror && /^https?:\/\//.test(mirror) ? new URL(mirror) : new URL('http://deb.debian.org/debian');
+  return { host: url.host, dir: url.pathname.replace(/\/+$/, '') || '/', protocol: url.protocol.replace(':', '') };
+}
+
+export function preseedValues(input: InstallerRenderInput): Record<string, string> {
+  const source = `preseed for device "${input.device.name}"`;
+  const mirror = mirrorParts(input.image.type === 'debian' ? input.image.mirror : undefined);
+  const keys = sshKeys(input, source);
+  return {
+    ...commonValues(input, source),
+    mirror_protocol: mirror.protocol,
+    mirror_host: mirror.host,
+    mirror_directory: mirror.dir,
+    // Shell words for `printf '%s\n' …` in late_command (an empty file when there are no keys).
+    ssh_keys_quoted: keys.length > 0 ? keys.map(shellQuote).join(' ') : "''",
+    events_url_quoted: shellQuote(commonValues(input, source).events_url),
+  };
+}
+
+export function renderPreseed(input: InstallerRenderInput): string {
+  return fillTemplate(input.template, preseedValues(input), `preseed template for device "${input.device.name}"`);
+}

@@ -1,0 +1,50 @@
+/** Values shared by the preseed and kickstart renderers, computed from InstallerRenderInput. Pure. */
+import { DEFAULT_CONSOLE } from '../config/types.js';
+import { RenderError } from '../errors.js';
+import { deviceUrls } from '../ipxe/urls.js';
+import { oneLine } from './template.js';
+import type { InstallerRenderInput } from './types.js';
+
+const MAC = /^[0-9a-f]{2}(:[0-9a-f]{2}){5}$/;
+const BOND_WORD = /^[A-Za-z0-9.+_-]+$/;
+
+export interface CommonValues {
+  readonly hostname: string;
+  readonly device: string;
+  readonly events_url: string;
+  readonly console: string;
+  readonly bond_macs: string;
+  readonly bond_mode: string;
+  readonly bond_lacp_rate: string;
+  readonly bond_miimon: string;
+  readonly bond_xmit_hash_policy: string;
+}
+
+export function commonValues(input: InstallerRenderInput, source: string): CommonValues {
+  const { device, image, bondMacs } = input;
+  if (bondMacs.length === 0) {
+    throw new RenderError(`${source}: device "${device.name}" has no NIC MACs for bond0`, { hint: `list them in devices.${device.name}.macs` });
+  }
+  const macs = bondMacs.map((mac) => mac.toLowerCase());
+  for (const mac of macs) if (!MAC.test(mac)) throw new RenderError(`${source}: ${JSON.stringify(mac)} is not a MAC address`);
+  const bond = device.bond;
+  for (const [key, value] of [['mode', bond.mode], ['xmit_hash_policy', bond.xmitHashPolicy]] as const) {
+    if (!BOND_WORD.test(value)) throw new RenderError(`${source}: devices.${device.name}.bond.${key} ${JSON.stringify(value)} is not a bonding option value`);
+  }
+  const arch = image.arches[0] ?? 'x86_64';
+  return {
+    hostname: oneLine(device.hostname, 'hostname', source),
+    device: device.name,
+    events_url: deviceUrls(input.baseUrl, device.name, input.token).events,
+    console: oneLine(image.console[arch] ?? DEFAULT_CONSOLE[arch], 'console', source),
+    bond_macs: macs.join(' '),
+    bond_mode: bond.mode,
+    bond_lacp_rate: bond.lacpRate,
+    bond_miimon: String(bond.miimon),
+    bond_xmit_hash_policy: bond.xmitHashPolicy,
+  };
+}
+
+export function sshKeys(input: InstallerRenderInput, source: string): string[] {
+  return input.device.sshKeys.map((key, i) => oneLine(key.trim(), `ssh key #${i + 1}`, source));
+}

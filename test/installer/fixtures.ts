@@ -1,0 +1,34 @@
+import { readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import type { DeviceConfig, ImageConfig } from '../../src/config/types.js';
+import { DEFAULT_BOND } from '../../src/config/types.js';
+import type { InstallerRenderInput } from '../../src/installer/types.js';
+
+export const device: DeviceConfig = {
+  name: 'web-1',
+  macs: ['b4:96:91:aa:bb:01', 'b4:96:91:aa:bb:02'],
+  image: 'debian12',
+  hostname: 'web-1',
+  kernelArgs: [],
+  bond: DEFAULT_BOND,
+  alwaysPxe: 'auto',
+  sshKeys: ['ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIGZha2VrZXlmb3J0ZXN0aW5nb25seQ ops@example', "ssh-rsa AAAAB3Nza it's-quoted"],
+};
+
+export const debianImage: ImageConfig = {
+  name: 'debian12', type: 'debian', arches: ['x86_64'], kernelArgs: [], console: {},
+  release: 'bookworm', mirror: 'https://deb.debian.org/debian', preseedMode: 'inject',
+};
+
+export const almaImage: ImageConfig = {
+  name: 'alma9', type: 'alma', arches: ['x86_64'], kernelArgs: [], console: {},
+  version: '9', mirror: 'https://repo.almalinux.org/almalinux',
+};
+
+export async function shipped(relative: string): Promise<string> {
+  return readFile(fileURLToPath(new URL(`../../${relative}`, import.meta.url)), 'utf8');
+}
+
+export function input(image: ImageConfig, template: string, over: Partial<InstallerRenderInput> = {}): InstallerRenderInput {
+  return { device, image, baseUrl: 'http://boot.example.net:8080/', token: '0123456789abcdef0123456789abcdef', bondMacs: device.macs, template, ...over };
+}
