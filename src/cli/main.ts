@@ -11,6 +11,7 @@ import { registerReimage } from './reimage.js';
 import { registerDevices } from './devices.js';
 import { registerConsole } from './console.js';
 import { registerMetalSim } from './metal-sim.js';
+import { registerPush } from './push.js';
 // COMMANDS:END
 
 export function createProgram(): Command {
@@ -29,6 +30,7 @@ export function createProgram(): Command {
   registerDevices(program);
   registerConsole(program);
   registerMetalSim(program);
+  registerPush(program);
   // REGISTER:END
   return program;
 }

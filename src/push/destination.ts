@@ -1,0 +1,20 @@
+/** `--to` → a PushTarget: a directory, s3://bucket/prefix, or http(s)://metalboot-server. */
+import { DirectoryTarget } from './directory.js';
+import { parseS3Url, S3Target } from './s3.js';
+import { ServerTarget } from './server.js';
+import type { PushTarget } from './types.js';
+
+export interface DestinationOptions {
+  readonly s3Endpoint?: string;
+  readonly env?: NodeJS.ProcessEnv;
+}
+
+export function openDestination(to: string, options: DestinationOptions = {}): { target: PushTarget; defaultBaseUrl?: string } {
+  const env = options.env ?? process.env;
+  if (to.startsWith('s3://')) {
+    const location = parseS3Url(to);
+    return { target: new S3Target(location, { endpoint: options.s3Endpoint, env }), defaultBaseUrl: S3Target.defaultBaseUrl(location, options.s3Endpoint, env) };
+  }
+  if (/^https?:\/\//i.test(to)) return { target: new ServerTarget(to, env.METALBOOT_TOKEN) };
+  return { target: new DirectoryTarget(to) };
+}

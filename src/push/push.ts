@@ -1,0 +1,95 @@
+/**
+ * Copies one built image to a destination: the content-addressed assets (only those missing),
+ * the manifest, and for static destinations the scripts of every device using the image plus
+ * the shared boot.ipxe, rendered with the base URL devices will use.
+ */
+import type { Config } from '../config/types.js';
+import { deviceToken } from '../config/device-token.js';
+import { MetalbootError } from '../errors.js';
+import type { AssetRef, ImageManifest } from '../image/manifest.js';
+import { assetFile, readManifest } from '../image/store.js';
+import { renderChainScript, renderDeviceScript } from '../ipxe/index.js';
+import type { PushTarget } from './types.js';
+
+export interface PushProgress {
+  start(totalBytes: number): void;
+  advance(bytes: number, label: string): void;
+  stop(): void;
+}
+
+export interface PushInput {
+  readonly config: Config;
+  readonly image: string;
+  readonly target: PushTarget;
+  /** Base URL of the destination as devices see it (static destinations). */
+  readonly baseUrl?: string;
+  /** Server secret, for the device tokens inside rendered scripts. */
+  readonly secret: string;
+  readonly progress?: PushProgress;
+}
+
+export interface PushResult {
+  readonly image: string;
+  readonly destination: string;
+  readonly uploaded: readonly AssetRef[];
+  readonly skipped: readonly AssetRef[];
+  readonly manifest: string;
+  /** Rendered scripts written (static destinations), relative paths. */
+  readonly scripts: readonly string[];
+  readonly baseUrl?: string;
+}
+
+export async function pushImage(input: PushInput): Promise<PushResult> {
+  const { config, target } = input;
+  const image = config.images[input.image];
+  if (!image) {
+    throw new MetalbootError(`no image "${input.image}" in ${config.file}`, { code: 'E_PUSH', hint: `images: ${Object.keys(config.images).join(', ') || '(none)'}` });
+  }
+  const manifest = await readManifest(config.server.stateDir, image.name);
+  if (target.isStatic && !input.baseUrl) {
+    throw new MetalbootError(`pushing to ${target.label} needs --base-url: the URL devices will fetch this destination at`, { code: 'E_USAGE', exitCode: 2 });
+  }
+  const assets = uniqueAssets(manifest);
+  const missing: AssetRef[] = [];
+  const skipped: AssetRef[] = [];
+  for (const asset of assets) ((await target.hasAsset(asset)) ? skipped : missing).push(asset);
+
+  input.progress?.start(missing.reduce((sum, a) => sum + a.size, 0));
+  try {
+    for (const asset of missing) {
+      await target.putAsset(asset, assetFile(config.server.stateDir, asset.sha256), (bytes) => input.progress?.advance(bytes, asset.name));
+    }
+  } finally {
+    input.progress?.stop();
+  }
+  await target.putManifest(manifest);
+
+  const scripts: string[] = [];
+  if (target.isStatic && input.baseUrl) {
+    for (const device of Object.values(config.devices).filter((d) => d.image === image.name)) {
+      const script = renderDeviceScript({ device, image, manifest, baseUrl: input.baseUrl, token: deviceToken(input.secret, device.name) });
+      await target.putText(`ipxe/${device.name}`, script);
+      scripts.push(`ipxe/${device.name}`);
+    }
+    await target.putText('boot.ipxe', renderChainScript(input.baseUrl));
+    scripts.push('boot.ipxe');
+  }
+  return {
+    image: image.name,
+    destination: target.label,
+    uploaded: missing,
+    skipped,
+    manifest: `images/${manifest.name}.json`,
+    scripts,
+    baseUrl: target.isStatic ? input.baseUrl : undefined,
+  };
+}
+
+/** Kernel and initrd of every variant, once per (sha256, name). */
+export function uniqueAssets(manifest: ImageManifest): AssetRef[] {
+  const seen = new Map<string, AssetRef>();
+  for (const variant of Object.values(manifest.variants)) {
+    for (const asset of [variant!.kernel, variant!.initrd]) seen.set(`${asset.sha256}/${asset.name}`, asset);
+  }
+  return [...seen.values()];
+}
