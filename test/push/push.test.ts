@@ -127,7 +127,7 @@ describe('push to S3-compatible storage (s3rver on 127.0.0.1)', () => {
   const saved = { ...process.env };
   beforeAll(async () => {
     s3 = new S3rver({ address: '127.0.0.1', port: 0, silent: true, directory: join(dir, 's3'), configureBuckets: [{ name: 'boot', configs: [] }] });
-    const address = (await s3.run()) as { address: string; port: number };
+    const address = await s3.run();
     endpoint = `http://127.0.0.1:${address.port}`;
     Object.assign(process.env, { AWS_ACCESS_KEY_ID: 'S3RVER', AWS_SECRET_ACCESS_KEY: 'S3RVER', AWS_REGION: 'us-east-1' });
   });
