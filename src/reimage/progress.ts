@@ -5,7 +5,8 @@
 import type { PhaseRecord } from './types.js';
 
 export function formatElapsed(ms: number): string {
-  const seconds = Math.max(0, Math.round(ms / 1000));
+  if (ms < 10_000) return `${(Math.max(0, ms) / 1000).toFixed(1)}s`;
+  const seconds = Math.round(ms / 1000);
   if (seconds < 60) return `${seconds}s`;
   const minutes = Math.floor(seconds / 60);
   return `${minutes}m${String(seconds % 60).padStart(2, '0')}s`;

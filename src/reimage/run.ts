@@ -15,6 +15,9 @@ import type { FollowFn } from './wait.js';
 import { waitForReimage } from './wait.js';
 import { formatElapsed } from './progress.js';
 
+/** Phases that show how far the boot itself got (preferred over device states when reporting a timeout). */
+const BOOT_PHASES: readonly string[] = ['script', 'kernel', 'initrd', 'phone-home'];
+
 export interface ReimageDeps {
   readonly provider: Provider;
   readonly follow?: FollowFn;
@@ -100,7 +103,8 @@ export async function reimage(deps: ReimageDeps, input: ReimageInput): Promise<R
     { id: resolved.id, ...(resolved.name ? { name: resolved.name } : {}), target, startedAt, timeoutMs: input.timeoutMs, phase, info: (text) => deps.progress?.info(text) },
   );
   if (outcome.result === 'timeout') {
-    const last = phases.at(-1);
+    const bootPhases = phases.filter((p) => BOOT_PHASES.includes(p.phase));
+    const last = bootPhases.at(-1) ?? phases.at(-1);
     const reached = last ? `${last.phase} at +${formatElapsed(last.elapsedMs)}` : 'none';
     return finish('timeout', `timed out after ${formatElapsed(input.timeoutMs)} waiting for ${label}; last phase reached: ${reached}; look at its console: ${input.consoleCommand}`);
   }

@@ -1,0 +1,139 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { followEvents } from '../../src/events/client.js';
+import { MetalClient } from '../../src/providers/metal/client.js';
+import { MetalProvider } from '../../src/providers/metal/provider.js';
+import { reimage, resolveDevice } from '../../src/reimage/index.js';
+import type { ReimageSummary, ReimageTarget } from '../../src/reimage/index.js';
+import { ipxeTarget } from '../../src/reimage/target.js';
+import { LK_ID, startWorld, TOKEN, WEB_ID } from './fixture.js';
+import type { World } from './fixture.js';
+
+let world: World;
+beforeEach(async () => {
+  world = await startWorld();
+});
+afterEach(async () => {
+  expect(world.sim.violations()).toEqual([]);
+  await world.close();
+});
+
+function provider(): MetalProvider {
+  const sleep = () => new Promise<void>((resolve) => setTimeout(resolve, 1));
+  const client = new MetalClient({ token: TOKEN, apiUrl: world.apiUrl, projectId: world.sim.projectId, sleep, random: () => 0.5 });
+  return new MetalProvider(client, { sleep, confirmDelayMs: 1 });
+}
+
+async function run(key: string, options: { wait?: boolean; dryRun?: boolean; timeoutMs?: number; target?: ReimageTarget } = {}): Promise<ReimageSummary> {
+  const p = provider();
+  const resolved = await resolveDevice(p, world.config, key);
+  const target = options.target ?? (await ipxeTarget(world.config, resolved));
+  return reimage(
+    { provider: p, follow: (opts, onEvent) => followEvents(world.serverUrl, { ...opts, retryMs: 50 }, onEvent), pollMs: 10, pollMaxMs: 40 },
+    { resolved, target, wait: options.wait ?? true, timeoutMs: options.timeoutMs ?? 20_000, dryRun: options.dryRun ?? false, consoleCommand: `metalboot console ${key}` },
+  );
+}
+
+const mutating = (w: World) => w.sim.requests().filter((r) => r.method !== 'GET');
+const phaseNames = (s: ReimageSummary) => s.phases.map((p) => p.phase);
+
+describe('reimage over the Metal provider, against the simulator and the real server', () => {
+  it('custom_ipxe already: sets the script URL + always_pxe, reboots once, waits for the installer, then turns always_pxe off', async () => {
+    const summary = await run('web-1');
+    expect(summary.result).toBe('succeeded');
+    expect(summary.path).toBe('reboot');
+    expect(summary.calls.map((c) => [c.call, c.args])).toEqual([
+      ['update', { ipxeScriptUrl: `${world.serverUrl}/ipxe/web-1`, alwaysPxe: true }],
+      ['reboot', undefined],
+      ['update', { alwaysPxe: false }],
+    ]);
+    const names = phaseNames(summary);
+    for (const phase of ['updated', 'reboot accepted', 'powering_off', 'script', 'kernel', 'initrd', 'phone-home', 'succeeded', 'always_pxe off']) expect(names).toContain(phase);
+    expect(names.indexOf('script')).toBeLessThan(names.indexOf('kernel'));
+    expect(names.indexOf('kernel')).toBeLessThan(names.indexOf('initrd'));
+    expect(names.indexOf('succeeded')).toBeLessThan(names.indexOf('always_pxe off'));
+    expect(world.sim.device(WEB_ID)).toMatchObject({ alwaysPxe: false, ipxeScriptUrl: `${world.serverUrl}/ipxe/web-1`, operatingSystem: 'custom_ipxe' });
+    expect(world.sim.world.applied.map((a) => a.type)).toEqual(['reboot']);
+  });
+
+  it('another OS: reinstalls with custom_ipxe; a RAM image keeps always_pxe on and succeeds once its initrd is fetched', async () => {
+    const summary = await run('lk-1');
+    expect(summary.result).toBe('succeeded');
+    expect(summary.path).toBe('reinstall');
+    expect(summary.calls.map((c) => [c.call, c.args])).toEqual([
+      ['update', { alwaysPxe: true }],
+      ['reinstall', { operatingSystem: 'custom_ipxe', ipxeScriptUrl: `${world.serverUrl}/ipxe/lk-1` }],
+    ]);
+    expect(phaseNames(summary)).toContain('reinstalling');
+    expect(world.sim.device(LK_ID)).toMatchObject({ alwaysPxe: true, operatingSystem: 'custom_ipxe', ipxeScriptUrl: `${world.serverUrl}/ipxe/lk-1` });
+    const reinstall = world.sim.requests().find((r) => r.operation === 'action');
+    expect(reinstall?.body).toEqual({ type: 'reinstall', operating_system: 'custom_ipxe', ipxe_script_url: `${world.serverUrl}/ipxe/lk-1` });
+  });
+
+  it('an installer that reports failure fails the run and leaves always_pxe on', async () => {
+    world.behaviour = 'failed';
+    const summary = await run('web-1');
+    expect(summary.result).toBe('failed');
+    expect(summary.message).toBe('the installer reported failure: no disk found; look at its console: metalboot console web-1');
+    expect(world.sim.device(WEB_ID)?.alwaysPxe).toBe(true);
+  });
+
+  it('times out with the last phase reached and the console command', async () => {
+    world.behaviour = 'none';
+    const summary = await run('web-1', { timeoutMs: 1_500 });
+    expect(summary.result).toBe('timeout');
+    expect(summary.message).toMatch(/^timed out after 1.5s waiting for web-1; last phase reached: initrd at \+\d+\.\ds; look at its console: metalboot console web-1$/);
+    expect(world.sim.device(WEB_ID)?.alwaysPxe).toBe(true);
+  });
+
+  it('--dry-run makes no call that changes anything', async () => {
+    const summary = await run('web-1', { dryRun: true });
+    expect(summary.result).toBe('dry-run');
+    expect(summary.calls.map((c) => c.call)).toEqual(['update', 'reboot']);
+    expect(summary.calls.every((c) => c.dryRun)).toBe(true);
+    expect(mutating(world)).toEqual([]);
+    expect(world.boots).toEqual([]);
+  });
+
+  it('stops before touching the device when a URL of its script is unreachable, naming it', async () => {
+    const p = provider();
+    const resolved = await resolveDevice(p, world.config, 'web-1');
+    const target = await ipxeTarget(world.config, resolved);
+    if (target.kind !== 'ipxe') throw new Error('expected an ipxe target');
+    const missing = `${world.serverUrl}/assets/${'0'.repeat(64)}/initrd.gz`;
+    const error = await reimage({ provider: p }, {
+      resolved, target: { ...target, checkUrls: [...target.checkUrls, missing] }, wait: false, timeoutMs: 1_000, dryRun: false, consoleCommand: 'x',
+    }).catch((e: unknown) => e as Error);
+    expect((error as Error).message).toBe(`not re-imaging web-1: a URL its iPXE script needs is unreachable: ${missing} (HTTP 404)`);
+    expect(mutating(world)).toEqual([]);
+  });
+
+  it('the stock-OS path sets userdata, reinstalls that OS and waits for active', async () => {
+    const summary = await run('lk-1', { target: { kind: 'os', operatingSystem: 'debian_12', userdata: '#!/bin/bash\necho hi\n' } });
+    expect(summary.result).toBe('succeeded');
+    expect(summary.path).toBe('os');
+    expect(summary.calls.map((c) => [c.call, c.args])).toEqual([
+      ['update', { userdata: '<20 bytes>' }],
+      ['reinstall', { operatingSystem: 'debian_12' }],
+    ]);
+    expect(world.sim.device(LK_ID)).toMatchObject({ operatingSystem: 'debian_12', userdata: '#!/bin/bash\necho hi\n', state: 'active' });
+  });
+
+  it('under 429 and 500 storms the device is rebooted exactly once', async () => {
+    world.sim.addFault({ operation: 'action', kind: 'status', status: 429, retryAfter: '0', times: 3 });
+    world.sim.addFault({ operation: 'updateDevice', kind: 'status', status: 500, times: 3 });
+    world.sim.addFault({ operation: 'getDevice', kind: 'status', status: 503, times: 4 });
+    world.sim.addFault({ operation: 'action', actionType: 'reboot', kind: 'after-effect', status: 500, times: 1 });
+    const summary = await run('web-1');
+    expect(summary.result).toBe('succeeded');
+    expect(world.sim.world.applied.map((a) => a.type)).toEqual(['reboot']);
+    expect(world.boots).toEqual([{ device: 'web-1', reason: 'reboot' }]);
+  });
+
+  it('resolves a device by id and by hostname to its config name', async () => {
+    const p = provider();
+    expect((await resolveDevice(p, world.config, WEB_ID)).name).toBe('web-1');
+    expect((await resolveDevice(p, world.config, 'lk-1')).id).toBe(LK_ID);
+    expect((await resolveDevice(p, undefined, 'lk-1')).id).toBe(LK_ID);
+    await expect(resolveDevice(p, world.config, 'nope')).rejects.toThrow(/no device "nope"/);
+  });
+});
