@@ -1,0 +1,111 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { runCli } from '../../src/cli/main.js';
+import { startWorld, TOKEN, WEB_ID } from './fixture.js';
+import type { World } from './fixture.js';
+
+let world: World;
+let out: string[];
+let err: string[];
+const saved = { ...process.env };
+
+beforeEach(async () => {
+  world = await startWorld();
+  out = [];
+  err = [];
+  vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => (out.push(String(chunk)), true));
+  vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => (err.push(String(chunk)), true));
+  process.env.METAL_AUTH_TOKEN = TOKEN;
+  process.env.METAL_API_URL = world.apiUrl;
+  process.env.METALBOOT_DEBUG = '1';
+  delete process.env.METAL_PROJECT_ID;
+  delete process.env.METALBOOT_CONFIG;
+});
+afterEach(async () => {
+  vi.restoreAllMocks();
+  process.env = { ...saved };
+  expect(world.sim.violations()).toEqual([]);
+  await world.close();
+});
+
+const cli = (...args: string[]) => runCli([...args, '--config', world.configFile]);
+
+describe('metalboot reimage / devices / console', () => {
+  it('reimage --wait --json prints the summary and exits 0; the token is nowhere in the output or argv', async () => {
+    world.sim.addFault({ operation: 'getDevice', kind: 'status', status: 429, retryAfter: '0', times: 2 });
+    world.sim.addFault({ operation: 'updateDevice', kind: 'status', status: 502, times: 1 });
+    world.sim.addFault({ operation: 'action', kind: 'after-effect', status: 500, times: 1 });
+    expect(await cli('reimage', 'web-1', '--wait', '--json', '--timeout', '30')).toBe(0);
+    // METALBOOT_DEBUG=1: the retry/ambiguity log lines are on stderr too, and searched below.
+    expect(err.join('')).toContain('metal: GET /metal/v1/devices/');
+    expect(err.join('')).toContain('took effect; not sending it again');
+    const summary = JSON.parse(out.join('')) as { result: string; device: { id: string }; calls: { call: string }[]; phases: { phase: string; at: string }[]; totalMs: number };
+    expect(summary.result).toBe('succeeded');
+    expect(summary.device.id).toBe(WEB_ID);
+    expect(summary.calls.map((c) => c.call)).toEqual(['update', 'reboot', 'update']);
+    expect(summary.phases.every((p) => !Number.isNaN(Date.parse(p.at)))).toBe(true);
+    expect(err.join('')).toContain('web-1: +');
+    const everything = [...out, ...err, JSON.stringify(world.sim.requests()), process.argv.join(' ')].join('\n');
+    expect(everything).not.toContain(TOKEN);
+  });
+
+  it('--dry-run prints the API calls it would make and changes nothing', async () => {
+    expect(await cli('reimage', 'web-1', '--dry-run')).toBe(0);
+    const text = out.join('').replaceAll(world.serverUrl, 'http://SERVER');
+    await expect(text).toMatchFileSnapshot('../golden/metal/reimage-dry-run.txt');
+    expect(world.sim.requests().filter((r) => r.method !== 'GET')).toEqual([]);
+  });
+
+  it('a wrong token exits 1 with one sentence naming METAL_AUTH_TOKEN, and never shows it', async () => {
+    process.env.METAL_AUTH_TOKEN = 'not-the-token-5555';
+    expect(await cli('reimage', 'web-1')).toBe(1);
+    const text = err.join('');
+    expect(text).toContain('(HTTP 401): Invalid authentication token; the API token was not accepted');
+    expect(text).toContain('hint: check METAL_AUTH_TOKEN');
+    expect(text).not.toContain('not-the-token-5555');
+  });
+
+  it('a missing token exits 1 before any call', async () => {
+    delete process.env.METAL_AUTH_TOKEN;
+    expect(await cli('devices')).toBe(1);
+    expect(err.join('')).toContain('metalboot: METAL_AUTH_TOKEN is not set');
+    expect(world.sim.requests()).toEqual([]);
+  });
+
+  it('an unknown device id exits 1 naming the id', async () => {
+    expect(await cli('reimage', '00000000-0000-4000-8000-0000000000ff', '--os', 'debian_12')).toBe(1);
+    expect(err.join('')).toContain('hint: check the device id 00000000-0000-4000-8000-0000000000ff');
+  });
+
+  it('bad usage exits 2', async () => {
+    expect(await cli('reimage', 'web-1', '--timeout', 'soon')).toBe(2);
+    expect(await cli('reimage', 'web-1', '--userdata', 'x.sh')).toBe(2);
+  });
+
+  it('devices lists the project as a table and as JSON', async () => {
+    expect(await cli('devices')).toBe(0);
+    const table = out.join('').replace(/sim-[a-z0-9]+/g, 'sim-x');
+    await expect(table).toMatchFileSnapshot('../golden/metal/devices.txt');
+    out.length = 0;
+    expect(await cli('devices', '--json')).toBe(0);
+    const rows = JSON.parse(out.join('')) as { id: string; alwaysPxe: boolean; operatingSystem: string; ipxeScriptUrl: string | null; plan: string; metro: string }[];
+    expect(rows.find((r) => r.id === WEB_ID)).toEqual({
+      id: WEB_ID, hostname: 'web-1', state: 'active', operatingSystem: 'custom_ipxe', alwaysPxe: false,
+      ipxeScriptUrl: 'http://old.invalid/ipxe/web-1', plan: 'c3.small.x86', metro: 'da',
+    });
+  });
+
+  it('console says clearly when ssh is missing', async () => {
+    process.env.PATH = '/nonexistent';
+    process.env.SSH_AUTH_SOCK = '/tmp/agent.sock';
+    expect(await cli('console', 'web-1')).toBe(1);
+    expect(err.join('')).toContain('ssh is not installed');
+    expect(err.join('')).toContain('apt-get install openssh-client');
+  });
+
+  it('console says clearly when there is no SSH key', async () => {
+    delete process.env.SSH_AUTH_SOCK;
+    process.env.HOME = world.dir;
+    const { missingKeyReason } = await import('../../src/cli/console.js');
+    expect(missingKeyReason(process.env, world.dir)).toMatch(/^no SSH key: no ssh-agent/);
+  });
+});
