@@ -1,7 +1,7 @@
 export { reimage } from './run.js';
 export type { ReimageDeps, ReimageInput } from './run.js';
 export { resolveDevice, providerIdOf } from './resolve.js';
-export { planReimage, notReadyReason, CUSTOM_IPXE } from './plan.js';
+export { planReimage, notReadyReason, turnsAlwaysPxeOff, CUSTOM_IPXE } from './plan.js';
 export type { Plan, PlannedStep } from './plan.js';
 export { checkReachable } from './reachability.js';
 export { createProgress, formatElapsed, formatPhaseLine } from './progress.js';

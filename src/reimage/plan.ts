@@ -21,6 +21,11 @@ export interface Plan {
 
 export const CUSTOM_IPXE = 'custom_ipxe';
 
+/** Whether always_pxe goes back off once an iPXE target has succeeded. */
+export function turnsAlwaysPxeOff(target: ReimageTarget): boolean {
+  return target.kind === 'ipxe' && !(target.alwaysPxeAfter ?? !target.installer);
+}
+
 export function planReimage(device: ProviderDevice, target: ReimageTarget): Plan {
   if (target.kind === 'os') {
     return {
@@ -40,11 +45,11 @@ export function planReimage(device: ProviderDevice, target: ReimageTarget): Plan
       ],
     };
   }
-  const ramImage = !target.installer;
+  const keepOn = target.alwaysPxeAfter ?? !target.installer;
   return {
     path: 'reinstall',
     steps: [
-      ...(ramImage && !device.alwaysPxe ? [{ call: 'update' as const, changes: { alwaysPxe: true } }] : []),
+      ...(keepOn && !device.alwaysPxe ? [{ call: 'update' as const, changes: { alwaysPxe: true } }] : []),
       { call: 'reinstall', options: { operatingSystem: CUSTOM_IPXE, ipxeScriptUrl: target.scriptUrl } },
     ],
   };

@@ -5,7 +5,7 @@
  */
 import { MetalbootError } from '../errors.js';
 import type { Provider } from '../providers/provider.js';
-import { notReadyReason, planReimage } from './plan.js';
+import { notReadyReason, planReimage, turnsAlwaysPxeOff } from './plan.js';
 import type { Progress } from './progress.js';
 import { checkReachable } from './reachability.js';
 import type { ReachabilityOptions } from './reachability.js';
@@ -110,7 +110,7 @@ export async function reimage(deps: ReimageDeps, input: ReimageInput): Promise<R
   }
   if (outcome.result === 'failed') return finish('failed', `${outcome.message ?? 'the re-image failed'}; look at its console: ${input.consoleCommand}`);
   phase('succeeded', outcome.message);
-  if (target.kind === 'ipxe' && target.installer) {
+  if (turnsAlwaysPxeOff(target)) {
     try {
       await provider.updateDevice(resolved.id, { alwaysPxe: false });
       phase('always_pxe off', 'the next boot uses the installed disk');

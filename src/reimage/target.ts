@@ -32,5 +32,6 @@ export async function ipxeTarget(config: Config | undefined, resolved: ResolvedD
   const { script } = await renderForDevice(config, resolved.name, { secret });
   const manifest = await readManifest(config.server.stateDir, device.image);
   const scriptUrl = deviceUrls(config.server.publicUrl, resolved.name, '').script;
-  return { kind: 'ipxe', scriptUrl, checkUrls: [scriptUrl, ...scriptUrls(script)], installer: manifest.installer };
+  const alwaysPxeAfter = device.alwaysPxe === 'auto' ? !manifest.installer : device.alwaysPxe;
+  return { kind: 'ipxe', scriptUrl, checkUrls: [scriptUrl, ...scriptUrls(script)], installer: manifest.installer, alwaysPxeAfter };
 }

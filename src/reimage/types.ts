@@ -11,6 +11,11 @@ export type ReimageTarget =
       readonly checkUrls: readonly string[];
       /** Installer images (debian, alma) turn always_pxe off after a successful install; RAM images keep it on. */
       readonly installer: boolean;
+      /**
+       * always_pxe once the image is up: false turns it off after success (installers by default),
+       * true keeps it on (RAM images by default). From the device's `always_pxe` in the config. Default: !installer.
+       */
+      readonly alwaysPxeAfter?: boolean;
     }
   | {
       readonly kind: 'os';

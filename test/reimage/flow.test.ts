@@ -69,6 +69,15 @@ describe('reimage over the Metal provider, against the simulator and the real se
     expect(reinstall?.body).toEqual({ type: 'reinstall', operating_system: 'custom_ipxe', ipxe_script_url: `${world.serverUrl}/ipxe/lk-1` });
   });
 
+  it('always_pxe: true in the config keeps it on after an installer succeeds', async () => {
+    const p = provider();
+    const base = await ipxeTarget(world.config, await resolveDevice(p, world.config, 'web-1'));
+    const summary = await run('web-1', { target: { ...base, alwaysPxeAfter: true } as ReimageTarget });
+    expect(summary.result).toBe('succeeded');
+    expect(summary.calls.map((c) => c.call)).toEqual(['update', 'reboot']);
+    expect(world.sim.device(WEB_ID)?.alwaysPxe).toBe(true);
+  });
+
   it('an installer that reports failure fails the run and leaves always_pxe on', async () => {
     world.behaviour = 'failed';
     const summary = await run('web-1');

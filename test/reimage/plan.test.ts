@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ProviderDevice } from '../../src/providers/provider.js';
-import { notReadyReason, planReimage } from '../../src/reimage/plan.js';
+import { notReadyReason, planReimage, turnsAlwaysPxeOff } from '../../src/reimage/plan.js';
 import { formatElapsed, formatPhaseLine, formatStatusLine, createProgress } from '../../src/reimage/progress.js';
 import { redactArgs } from '../../src/reimage/recorder.js';
 import { formatDeviceTable } from '../../src/reimage/devices-table.js';
@@ -32,6 +32,12 @@ describe('planReimage', () => {
   it('another OS + RAM image: always_pxe on first (unless already on)', () => {
     expect(planReimage(device({ operatingSystem: 'ubuntu_22_04' }), ipxe(false)).steps[0]).toEqual({ call: 'update', changes: { alwaysPxe: true } });
     expect(planReimage(device({ operatingSystem: 'ubuntu_22_04', alwaysPxe: true }), ipxe(false)).steps).toHaveLength(1);
+  });
+
+  it('always_pxe from the config wins over the image kind', () => {
+    expect(planReimage(device({ operatingSystem: 'ubuntu_22_04' }), { ...ipxe(true), alwaysPxeAfter: true }).steps[0]).toEqual({ call: 'update', changes: { alwaysPxe: true } });
+    expect(planReimage(device({ operatingSystem: 'ubuntu_22_04' }), { ...ipxe(false), alwaysPxeAfter: false }).steps).toHaveLength(1);
+    expect([turnsAlwaysPxeOff(ipxe(true)), turnsAlwaysPxeOff(ipxe(false)), turnsAlwaysPxeOff({ ...ipxe(true), alwaysPxeAfter: true })]).toEqual([true, false, false]);
   });
 
   it('stock OS: userdata then reinstall', () => {
