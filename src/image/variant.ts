@@ -9,7 +9,7 @@ import { planCompose } from '../initrd/compose.js';
 import { sniffFile } from '../initrd/compression.js';
 import { entriesFromDir } from '../initrd/fs-entries.js';
 import { microcodeEntries } from '../initrd/microcode.js';
-import { addAssetFromChunks } from './asset-writer.js';
+import { addAssetFromSegments } from './segment-writer.js';
 import type { ManifestVariant } from './manifest.js';
 import { addAssetFromFile } from './store.js';
 
@@ -50,6 +50,6 @@ export async function storeVariant(stateDir: string, image: ImageConfig, input: 
     uncompressed: needsUncompressed(input.arch),
   });
   const name = plan.compression === 'none' ? input.initrdName.replace(COMPRESSED_SUFFIX, '') || 'initrd' : input.initrdName;
-  const initrd = await addAssetFromChunks(stateDir, name, plan.chunks);
+  const initrd = await addAssetFromSegments(stateDir, name, plan.segments);
   return { ...common, initrd, compression: plan.compression };
 }

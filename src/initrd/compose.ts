@@ -5,7 +5,6 @@
  * part must start 4-byte aligned.
  */
 import { createReadStream } from 'node:fs';
-import type { Readable } from 'node:stream';
 import type { Compression } from '../image/manifest.js';
 import type { CpioEntry } from './cpio.js';
 import { cpioChunks, pad4 } from './cpio.js';
@@ -23,9 +22,18 @@ export interface ComposeInput {
   readonly uncompressed?: boolean;
 }
 
+/** One part of the output: a file copied as it is, a chunk stream, or zero padding to 4 bytes. */
+export type Segment =
+  | { readonly kind: 'file'; readonly path: string }
+  | { readonly kind: 'chunks'; readonly chunks: AsyncIterable<Buffer> }
+  | { readonly kind: 'align4' };
+
 export interface ComposePlan {
   /** Compression of the main archive in the output. */
   readonly compression: Compression;
+  /** The output in order; writers may copy 'file' segments with their own buffers (see image/asset-writer.ts). */
+  readonly segments: readonly Segment[];
+  /** The same output as one chunk stream. Use either this or `segments`, once. */
   readonly chunks: AsyncIterable<Buffer>;
 }
 
@@ -34,31 +42,41 @@ const READ_CHUNK = 1 << 20;
 export async function planCompose(input: ComposeInput): Promise<ComposePlan> {
   const baseCompression = await sniffFile(input.base);
   const compression: Compression = input.uncompressed ? 'none' : baseCompression;
-  return { compression, chunks: composeChunks(input, baseCompression) };
+  const segments: Segment[] = [];
+  if (input.early && input.early.length > 0) segments.push({ kind: 'chunks', chunks: cpioChunks(input.early) });
+  if (input.uncompressed) {
+    segments.push({ kind: 'chunks', chunks: lazy(() => decompressStream(createReadStream(input.base, { highWaterMark: READ_CHUNK }), baseCompression)) });
+  } else {
+    segments.push({ kind: 'file', path: input.base });
+  }
+  if (input.overlay && input.overlay.length > 0) {
+    // A gzip member may follow directly; an uncompressed archive must start 4-byte aligned. (No
+    // padding after gzip: `gzip -t`, which unmkinitramfs relies on, rejects trailing zeros.)
+    if (input.uncompressed) segments.push({ kind: 'align4' });
+    const overlay = input.overlay;
+    segments.push({ kind: 'chunks', chunks: input.uncompressed ? cpioChunks(overlay) : lazy(() => gzipChunks(cpioChunks(overlay))) });
+  }
+  return { compression, segments, chunks: segmentChunks(segments) };
 }
 
-async function* composeChunks(input: ComposeInput, baseCompression: Compression): AsyncGenerator<Buffer> {
+/** Starts a stream only when it is first read (so an unused plan opens no files or processes). */
+async function* lazy(open: () => AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
+  yield* open();
+}
+
+export async function* segmentChunks(segments: readonly Segment[]): AsyncGenerator<Buffer> {
   let offset = 0;
-  async function* counted(source: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
+  for (const segment of segments) {
+    const source: AsyncIterable<Buffer> = segment.kind === 'file'
+      ? createReadStream(segment.path, { highWaterMark: READ_CHUNK })
+      : segment.kind === 'chunks' ? segment.chunks : once(Buffer.alloc(pad4(offset)));
     for await (const chunk of source) {
       offset += chunk.length;
       yield chunk;
     }
   }
-  const align = (): Buffer => {
-    const padding = Buffer.alloc(pad4(offset));
-    offset += padding.length;
-    return padding;
-  };
-  if (input.early && input.early.length > 0) yield* counted(cpioChunks(input.early));
-  let base: Readable = createReadStream(input.base, { highWaterMark: READ_CHUNK });
-  if (input.uncompressed) base = decompressStream(base, baseCompression);
-  yield* counted(base);
-  if (input.overlay && input.overlay.length > 0) {
-    // A gzip member may follow directly; an uncompressed archive must start 4-byte aligned. (No
-    // padding after gzip: `gzip -t`, which unmkinitramfs relies on, rejects trailing zeros.)
-    if (input.uncompressed) yield align();
-    const overlay = input.uncompressed ? cpioChunks(input.overlay) : gzipChunks(cpioChunks(input.overlay));
-    yield* counted(overlay);
-  }
+}
+
+async function* once(buffer: Buffer): AsyncGenerator<Buffer> {
+  if (buffer.length > 0) yield buffer;
 }
