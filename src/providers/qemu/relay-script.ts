@@ -11,7 +11,12 @@
  * Lifetime: it exits with QEMU's exit code; it kills QEMU when it gets SIGTERM/SIGINT/SIGHUP and
  * when its stdin closes (the parent died, even by SIGKILL), so QEMU never outlives metalboot.
  *
- * argv[1]: JSON { ip: string, forwards: {guestPort, socketPath}[], qemu: {file, args} }.
+ * It can also run another program than QEMU (e.g. the metalboot CLI, for tests and the demo), add
+ * addresses to the loopback (`10.0.2.2/32`, so that program sees the server where a VM sees it),
+ * and bind a forward to one of those addresses.
+ *
+ * argv[1]: JSON { ip, addresses?: string[], forwards: {guestPort, socketPath, host?}[], watchStdin,
+ * qemu: {file, args} }.
  */
 export const RELAY_SCRIPT = String.raw`'use strict';
 const net = require('node:net');
@@ -30,6 +35,9 @@ if (cfg.watchStdin) {
 }
 try {
   execFileSync(cfg.ip, ['link', 'set', 'lo', 'up'], { stdio: ['ignore', 'inherit', 'inherit'] });
+  for (const address of cfg.addresses || []) {
+    execFileSync(cfg.ip, ['addr', 'add', address, 'dev', 'lo'], { stdio: ['ignore', 'inherit', 'inherit'] });
+  }
 } catch (e) {
   process.stderr.write('metalboot relay: cannot bring up loopback in the network namespace: ' + e.message + '\n');
   process.exit(125);
@@ -46,7 +54,7 @@ const listen = (f) => new Promise((resolve, reject) => {
     });
   });
   server.on('error', reject);
-  server.listen(f.guestPort, '127.0.0.1', () => resolve(server));
+  server.listen(f.guestPort, f.host || '127.0.0.1', () => resolve(server));
 });
 Promise.all(cfg.forwards.map(listen)).then(() => {
   qemu = spawn(cfg.qemu.file, cfg.qemu.args, { stdio: ['ignore', 'inherit', 'inherit'] });

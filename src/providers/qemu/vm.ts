@@ -10,14 +10,12 @@
 import { copyFile, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { execa } from 'execa';
 import { MetalbootError } from '../../errors.js';
 import { consoleText, lastLines } from './console-text.js';
-import { assertHostReady, DEFAULT_OVMF_VARS, findProgram } from './host-check.js';
+import { assertHostReady, DEFAULT_OVMF_VARS } from './host-check.js';
+import { spawnInNetns } from './netns.js';
 import { QEMU_BINARY, qemuArgs } from './qemu-args.js';
 import type { QemuArgsInput } from './qemu-args.js';
-import { RELAY_SCRIPT } from './relay-script.js';
-import { killGroup, trackVm, untrackVm } from './vm-registry.js';
 
 export interface StartVmOptions extends Omit<QemuArgsInput, 'ttyS0Log' | 'ttyS1Log' | 'ovmfVars'> {
   /** Logs (ttyS0.log, ttyS1.log, qemu.log) and the per-VM OVMF vars copy go here. */
@@ -35,6 +33,7 @@ export interface RunningVm {
   ttyS1Log: string;
   /** QEMU's own stdout/stderr (and the relay's messages). */
   qemuLog?: string;
+  /** Process group id of the VM (relay + QEMU). */
   pid?: number;
   /** Polls the ttyS1 log (as plain text); rejects with the last 40 lines on timeout or VM exit. */
   waitForConsole(pattern: RegExp, timeoutMs: number): Promise<RegExpMatchArray>;
@@ -45,7 +44,6 @@ export interface RunningVm {
 }
 
 const POLL_MS = 250;
-const STOP_GRACE_MS = 3_000;
 
 export async function startVm(opts: StartVmOptions): Promise<RunningVm> {
   await assertHostReady({ firmware: opts.firmware, ...(opts.ovmfCode ? { ovmfCode: opts.ovmfCode } : {}) });
@@ -61,57 +59,22 @@ export async function startVm(opts: StartVmOptions): Promise<RunningVm> {
   }
   const { workDir: _w, forwards, timeoutMs, keep, ...argsInput } = opts;
   const args = qemuArgs({ ...argsInput, ttyS0Log, ttyS1Log, ...(ovmfVars ? { ovmfVars } : {}) });
-  const ip = (await findProgram('ip')) ?? 'ip';
-  const config = JSON.stringify({ ip, forwards, watchStdin: !keep, qemu: { file: QEMU_BINARY, args } });
-  const unshareArgs = process.getuid?.() === 0 ? ['-n'] : ['-r', '-n'];
-
-  const stdin: 'ignore' | 'pipe' = keep ? 'ignore' : 'pipe';
-  const child = execa('unshare', [...unshareArgs, '--', process.execPath, '-e', RELAY_SCRIPT, config], {
-    detached: true,
-    buffer: false,
-    reject: false,
-    stdin,
-    stdout: { file: qemuLog, append: true },
-    stderr: { file: qemuLog, append: true },
+  const proc = await spawnInNetns({
+    file: QEMU_BINARY, args, forwards, output: { file: qemuLog },
+    ...(timeoutMs === undefined ? {} : { timeoutMs }), ...(keep ? { keep } : {}),
   });
-  const spawnedPid = child.pid;
-  if (spawnedPid === undefined) {
-    await child;
-    throw new MetalbootError('could not start the VM (unshare failed to spawn)', { hint: `see ${qemuLog}` });
-  }
-  const pgid: number = spawnedPid;
-  if (keep) child.unref();
-  else trackVm(pgid);
-
-  let done = false;
-  const exited: Promise<number | null> = child.then((result) => {
-    done = true;
-    untrackVm(pgid);
-    killGroup(pgid, 'SIGKILL'); // anything left in the group (a QEMU whose relay died)
-    return result.exitCode ?? null;
-  });
-  const timer = timeoutMs === undefined ? undefined : setTimeout(() => void stop(), timeoutMs);
-  void exited.then(() => clearTimeout(timer));
-
-  async function stop(): Promise<void> {
-    if (done) return;
-    killGroup(pgid, 'SIGTERM');
-    const killer = setTimeout(() => killGroup(pgid, 'SIGKILL'), STOP_GRACE_MS);
-    await exited;
-    clearTimeout(killer);
-  }
 
   const readConsole = async (): Promise<string> => readFile(ttyS1Log, 'utf8');
 
   async function waitForConsole(pattern: RegExp, waitMs: number): Promise<RegExpMatchArray> {
     const deadline = Date.now() + waitMs;
     for (;;) {
-      const finished = done; // read after checking, so the last output before exit is seen
+      const finished = proc.isDone(); // read after checking, so the last output before exit is seen
       const text = consoleText(await readConsole());
       const match = text.match(pattern);
       if (match) return match;
       if (finished || Date.now() >= deadline) {
-        const why = finished ? `the VM exited (code ${String(await exited)})` : `${Math.round(waitMs / 1000)} s passed`;
+        const why = finished ? `the VM exited (code ${String(await proc.exited)})` : `${Math.round(waitMs / 1000)} s passed`;
         const tail = lastLines(text, 40).join('\n');
         const qemuOut = (await readFile(qemuLog, 'utf8').catch(() => '')).trim();
         throw new MetalbootError(
@@ -124,5 +87,5 @@ export async function startVm(opts: StartVmOptions): Promise<RunningVm> {
     }
   }
 
-  return { ttyS0Log, ttyS1Log, qemuLog, pid: pgid, waitForConsole, readConsole, stop, exited };
+  return { ttyS0Log, ttyS1Log, qemuLog, pid: proc.pgid, waitForConsole, readConsole, stop: proc.stop, exited: proc.exited };
 }
