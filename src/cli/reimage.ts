@@ -72,15 +72,21 @@ export async function runReimage(key: string, options: ReimageOptions): Promise<
   const target = options.os !== undefined ? await osTarget(options.os, options.userdata) : await ipxeTarget(config, resolved);
   const label = resolved.name ?? resolved.device.hostname;
   const serverUrl = options.server ?? config?.server.publicUrl;
+  const progress = createProgress(label, process.stderr, { quiet: options.dryRun === true });
+  let warned = false;
   const follow: FollowFn | undefined = serverUrl === undefined
     ? undefined
-    : (opts, onEvent) => followEvents(serverUrl, { ...opts, retryMs: 2_000 }, onEvent);
+    : (opts, onEvent) =>
+        followEvents(serverUrl, {
+          ...opts,
+          retryMs: 2_000,
+          onError: (error) => {
+            if (!warned) progress.info(`cannot follow boot events from ${serverUrl} (${error.message}); still trying`);
+            warned = true;
+          },
+        }, onEvent);
   const summary = await reimage(
-    {
-      provider,
-      ...(follow ? { follow } : {}),
-      progress: createProgress(label, process.stderr, { quiet: options.dryRun === true }),
-    },
+    { provider, ...(follow ? { follow } : {}), progress },
     {
       resolved,
       target,

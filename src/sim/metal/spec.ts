@@ -7,6 +7,7 @@ import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import SwaggerParser from '@apidevtools/swagger-parser';
+import { MetalbootError } from '../../errors.js';
 import { Ajv } from 'ajv';
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import addFormatsImport from 'ajv-formats';
@@ -48,6 +49,12 @@ export function loadSpec(): Promise<LoadedSpec> {
 }
 
 async function build(file: string): Promise<LoadedSpec> {
+  if (!existsSync(file)) {
+    throw new MetalbootError(`the Equinix Metal OpenAPI spec is not at ${file}`, {
+      code: 'E_METAL_SPEC',
+      hint: 'the simulator validates against ../shared/metal-openapi/oas3.fetched/openapi3.yaml; set METALBOOT_METAL_SPEC to its path',
+    });
+  }
   const api = (await SwaggerParser.dereference(file)) as unknown as Json;
   const defs: Json = {};
   const acyclic = decycle(api.paths, defs) as Json;
