@@ -9,18 +9,23 @@
  */
 import express from 'express';
 import type { Express, NextFunction, Request, Response } from 'express';
-import { assetHandler } from './assets.js';
+import { serveAsset } from './assets.js';
 import { requireUploadToken } from './auth.js';
 import type { AppDeps } from './context.js';
 import { ServerContext } from './context.js';
 import { deviceEventsHandler, eventStreamHandler, phoneHomeHandler } from './events-api.js';
 import { installerHandler } from './installer.js';
-import { requestLogger } from './logging.js';
-import { chainHandler, deviceScriptHandler } from './scripts.js';
+import { requestLogger, requestMeta } from './logging.js';
+import { chainScript, serveDeviceScript } from './scripts.js';
+import { fastPath } from './fast-path.js';
+import type { RequestListener } from './fast-path.js';
 import { assetUploadHandler, manifestUploadHandler } from './upload.js';
 
 export interface MetalbootApp {
+  /** The express app (every route). */
   readonly app: Express;
+  /** What a node http server should call: the boot-storm fast path in front of `app`. */
+  readonly handler: RequestListener;
   readonly context: ServerContext;
 }
 
@@ -32,9 +37,13 @@ export function createApp(deps: AppDeps): MetalbootApp {
   app.set('trust proxy', false);
 
   app.use(requestLogger(ctx.logger));
-  app.use(assetHandler(ctx));
-  app.get('/boot.ipxe', chainHandler(ctx));
-  app.get('/ipxe/:key', deviceScriptHandler(ctx));
+  app.use((req, res, next) => {
+    if (!serveAsset(ctx, req, res, next)) next();
+  });
+  app.get('/boot.ipxe', chainScript(ctx));
+  app.get('/ipxe/:key', (req, res, next) => {
+    serveDeviceScript(ctx, req, res, String(req.params.key)).catch(next);
+  });
   app.get('/preseed/:file', installerHandler(ctx, 'preseed'));
   app.get('/kickstart/:file', installerHandler(ctx, 'kickstart'));
   app.post('/events/:device', express.text({ type: () => true, limit: '16kb' }), phoneHomeHandler(ctx));
@@ -52,7 +61,7 @@ export function createApp(deps: AppDeps): MetalbootApp {
   });
   app.use((error: Error & { status?: number; type?: string }, _req: Request, res: Response, _next: NextFunction) => {
     const status = error.status && error.status >= 400 && error.status < 600 ? error.status : 500;
-    if (status >= 500) ctx.logger.error({ id: res.locals.requestId, err: error.message }, 'request failed');
+    if (status >= 500) ctx.logger.error({ id: requestMeta(res).id, err: error.message }, 'request failed');
     if (res.headersSent) {
       res.destroy();
       return;
@@ -61,5 +70,5 @@ export function createApp(deps: AppDeps): MetalbootApp {
       status === 413 ? `the body is larger than this endpoint accepts (${error.message})` : status >= 500 ? 'internal error (see the server log)' : error.message;
     res.status(status).json({ error: message });
   });
-  return { app, context: ctx };
+  return { app, handler: fastPath(ctx, app), context: ctx };
 }

@@ -9,49 +9,49 @@ import { constants } from 'node:fs';
 import { open } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
 import { pipeline } from 'node:stream';
-import type { Request, Response, NextFunction } from 'express';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { assetFile } from '../image/store.js';
 import type { ServerContext } from './context.js';
 import { recordAssetFetch } from './attribution.js';
+import { requestMeta } from './logging.js';
 import { etagMatches, parseRange } from './range.js';
 
 export const ASSET_PATH = /^\/assets\/([0-9a-f]{64})\/([A-Za-z0-9][A-Za-z0-9._+-]{0,127})$/;
 const READ_SIZE = 1 << 20;
 
-export function assetHandler(ctx: ServerContext) {
-  return function serveAsset(req: Request, res: Response, next: NextFunction): void {
-    const raw = req.originalUrl;
-    if (!raw.startsWith('/assets/') && !raw.startsWith('/assets?') && raw !== '/assets') return next();
-    if (req.method !== 'GET' && req.method !== 'HEAD') {
-      res.setHeader('Allow', 'GET, HEAD');
-      res.status(405).type('text/plain').end('method not allowed\n');
-      return;
-    }
-    const query = raw.indexOf('?');
-    const match = ASSET_PATH.exec(query < 0 ? raw : raw.slice(0, query));
-    if (!match) return notFound(res);
-    const sha256 = match[1]!;
-    const cached = ctx.assets.get(sha256);
-    if (cached) {
-      send(ctx, req, res, sha256, cached.length, (start, end) => res.end(cached.subarray(start, end + 1)));
-      return;
-    }
-    const file = assetFile(ctx.stateDir, sha256);
-    void openBlob(file).then(
-      (blob) => {
-        if (!blob) return notFound(res);
-        const { handle, size } = blob;
-        const sent = send(ctx, req, res, sha256, size, (start, end, full) => {
-          const stream = handle.createReadStream({ start, end, highWaterMark: READ_SIZE });
-          pipeline(stream, res, (error) => {
-            if (!error && full) ctx.assets.warm(sha256, file, size);
-          });
+/** Answers anything under /assets (raw node request/response); returns false for other paths. */
+export function serveAsset(ctx: ServerContext, req: IncomingMessage, res: ServerResponse, onError: (error: unknown) => void): boolean {
+  const raw = req.url ?? '';
+  if (!raw.startsWith('/assets/') && !raw.startsWith('/assets?') && raw !== '/assets') return false;
+  if (req.method !== 'GET' && req.method !== 'HEAD') {
+    res.writeHead(405, { Allow: 'GET, HEAD', 'Content-Type': 'text/plain' }).end('method not allowed\n');
+    return true;
+  }
+  const query = raw.indexOf('?');
+  const match = ASSET_PATH.exec(query < 0 ? raw : raw.slice(0, query));
+  if (!match) return notFound(res);
+  const sha256 = match[1]!;
+  const cached = ctx.assets.get(sha256);
+  if (cached) {
+    send(ctx, req, res, sha256, cached.length, (start, end) => res.end(cached.subarray(start, end + 1)));
+    return true;
+  }
+  const file = assetFile(ctx.stateDir, sha256);
+  void openBlob(file).then(
+    (blob) => {
+      if (!blob) return notFound(res);
+      const { handle, size } = blob;
+      const sent = send(ctx, req, res, sha256, size, (start, end, full) => {
+        const stream = handle.createReadStream({ start, end, highWaterMark: READ_SIZE });
+        pipeline(stream, res, (error) => {
+          if (!error && full) ctx.assets.warm(sha256, file, size);
         });
-        if (!sent) void handle.close();
-      },
-      (error: unknown) => next(error),
-    );
-  };
+      });
+      if (!sent) void handle.close();
+    },
+    onError,
+  );
+  return true;
 }
 
 /**
@@ -60,8 +60,8 @@ export function assetHandler(ctx: ServerContext) {
  */
 function send(
   ctx: ServerContext,
-  req: Request,
-  res: Response,
+  req: IncomingMessage,
+  res: ServerResponse,
   sha256: string,
   size: number,
   body: (start: number, end: number, full: boolean) => void,
@@ -71,20 +71,20 @@ function send(
   res.setHeader('ETag', etag);
   res.setHeader('Accept-Ranges', 'bytes');
   if (etagMatches(req.headers['if-none-match'], etag)) {
-    res.status(304).end();
+    res.writeHead(304).end();
     return false;
   }
   const ifRange = req.headers['if-range'];
   const range = ifRange !== undefined && ifRange !== etag ? ({ kind: 'full' } as const) : parseRange(req.headers.range, size);
   if (range.kind === 'unsatisfiable') {
     res.setHeader('Content-Range', `bytes */${size}`);
-    res.status(416).type('text/plain').end(`range not satisfiable: the asset has ${size} bytes\n`);
+    res.writeHead(416, { 'Content-Type': 'text/plain' }).end(`range not satisfiable: the asset has ${size} bytes\n`);
     return false;
   }
   const start = range.kind === 'partial' ? range.start : 0;
   const end = range.kind === 'partial' ? range.end : size - 1;
   const length = size === 0 ? 0 : end - start + 1;
-  res.status(range.kind === 'partial' ? 206 : 200);
+  res.statusCode = range.kind === 'partial' ? 206 : 200;
   if (range.kind === 'partial') res.setHeader('Content-Range', `bytes ${start}-${end}/${size}`);
   res.setHeader('Content-Type', 'application/octet-stream');
   res.setHeader('Content-Length', String(length));
@@ -92,8 +92,8 @@ function send(
     res.end();
     return false;
   }
-  res.locals.bytesSent = length;
-  res.once('finish', () => recordAssetFetch(ctx, req, sha256, req.originalUrl, length));
+  requestMeta(res).bytes = length;
+  res.once('finish', () => recordAssetFetch(ctx, req, sha256, req.url ?? '', length));
   body(start, end, range.kind === 'full');
   return true;
 }
@@ -115,6 +115,7 @@ async function openBlob(file: string): Promise<{ handle: FileHandle; size: numbe
   return { handle, size: stats.size };
 }
 
-function notFound(res: Response): void {
-  res.status(404).type('text/plain').end('not found\n');
+function notFound(res: ServerResponse): true {
+  res.writeHead(404, { 'Content-Type': 'text/plain' }).end('not found\n');
+  return true;
 }

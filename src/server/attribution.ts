@@ -3,7 +3,7 @@
  * device whose script the same client address fetched last, and classified as 'kernel' or
  * 'initrd' by finding its sha256 in that device's image manifest ('asset' otherwise).
  */
-import type { Request } from 'express';
+import type { IncomingMessage } from 'node:http';
 import type { BootEventKind } from '../events/types.js';
 import type { ImageManifest } from '../image/manifest.js';
 import type { ServerContext } from './context.js';
@@ -12,7 +12,7 @@ import { clientAddress } from './logging.js';
 /** Device name used for fetches from a client that never fetched a device script. */
 export const UNKNOWN_DEVICE = '(unknown)';
 
-export function recordAssetFetch(ctx: ServerContext, req: Request, sha256: string, path: string, bytes: number): void {
+export function recordAssetFetch(ctx: ServerContext, req: IncomingMessage, sha256: string, path: string, bytes: number): void {
   const client = clientAddress(req);
   const device = ctx.lastDeviceByClient.get(client);
   const imageName = device === undefined ? undefined : ctx.config.devices[device]?.image;

@@ -35,7 +35,7 @@ export class ServerContext {
   /** Client address → the device whose script it fetched last (asset attribution). */
   readonly lastDeviceByClient = new Map<string, string>();
   /** Device name → rendered script, valid while config and manifest objects are unchanged. */
-  readonly scripts = new Map<string, { config: Config; manifest: ImageManifest; baseUrl: string; text: string }>();
+  readonly scripts = new Map<string, { config: Config; manifest: ImageManifest; baseUrl: string; body: Buffer }>();
 
   /** Open server-sent-event streams, ended when the server shuts down. */
   readonly streams = new Set<Response>();

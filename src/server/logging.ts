@@ -3,6 +3,7 @@
  * status, bytes sent, duration, client. Headers are never logged (Authorization stays out).
  */
 import { randomBytes } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { NextFunction, Request, Response } from 'express';
 import pino from 'pino';
 import type { Logger } from 'pino';
@@ -24,34 +25,55 @@ export function createLogger(options: { level?: string; destination?: string | n
 const prefix = randomBytes(3).toString('hex');
 let counter = 0;
 
+export interface RequestMeta {
+  readonly id: string;
+  /** Body bytes sent, when the handler knows them. */
+  bytes?: number;
+}
+
+const metas = new WeakMap<ServerResponse, RequestMeta>();
+
+/** The id and byte count of a request being answered (set by startRequestLog). */
+export function requestMeta(res: ServerResponse): RequestMeta {
+  let meta = metas.get(res);
+  if (!meta) metas.set(res, (meta = { id: '-' }));
+  return meta;
+}
+
+/** Gives the request an id (X-Request-Id) and logs one line when the response closes. Works on raw node requests. */
+export function startRequestLog(logger: Logger, req: IncomingMessage, res: ServerResponse): void {
+  if (metas.has(res)) return;
+  const meta: RequestMeta = { id: `${prefix}-${(++counter).toString(36)}` };
+  metas.set(res, meta);
+  res.setHeader('X-Request-Id', meta.id);
+  const started = process.hrtime.bigint();
+  res.once('close', () => {
+    const ms = Number(process.hrtime.bigint() - started) / 1e6;
+    logger.info(
+      {
+        id: meta.id,
+        method: req.method,
+        url: redactUrl(req.url ?? ''),
+        status: res.statusCode,
+        bytes: meta.bytes,
+        ms: Math.round(ms * 10) / 10,
+        client: clientAddress(req),
+        aborted: res.writableFinished ? undefined : true,
+      },
+      'request',
+    );
+  });
+}
+
 export function requestLogger(logger: Logger) {
   return function logRequest(req: Request, res: Response, next: NextFunction): void {
-    const id = `${prefix}-${(++counter).toString(36)}`;
-    res.locals.requestId = id;
-    res.setHeader('X-Request-Id', id);
-    const started = process.hrtime.bigint();
-    res.once('close', () => {
-      const ms = Number(process.hrtime.bigint() - started) / 1e6;
-      logger.info(
-        {
-          id,
-          method: req.method,
-          url: redactUrl(req.originalUrl),
-          status: res.statusCode,
-          bytes: res.locals.bytesSent as number | undefined,
-          ms: Math.round(ms * 10) / 10,
-          client: clientAddress(req),
-          aborted: res.writableFinished ? undefined : true,
-        },
-        'request',
-      );
-    });
+    startRequestLog(logger, req, res);
     next();
   };
 }
 
 /** The peer address of a request ('unix' for unix-socket peers). */
-export function clientAddress(req: Request): string {
+export function clientAddress(req: IncomingMessage): string {
   const address = req.socket.remoteAddress;
   if (!address) return 'unix';
   return address.startsWith('::ffff:') ? address.slice(7) : address;

@@ -42,7 +42,7 @@ export const DEFAULT_DRAIN_MS = 30_000;
 
 export async function startServer(options: StartOptions): Promise<RunningServer> {
   const events = new EventStore(options.eventsFile ?? join(options.config.server.stateDir, 'events.db'));
-  const { app, context } = createApp({
+  const { handler, context } = createApp({
     config: options.config,
     secret: options.secret,
     events,
@@ -56,14 +56,14 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   const listen = options.listen ?? options.config.server.listen;
   try {
     if (listen) {
-      const server = await bind(app, (s) => s.listen(listen.port, listen.host));
+      const server = await bind(handler, (s) => s.listen(listen.port, listen.host));
       servers.push(server);
       port = (server.address() as AddressInfo).port;
       url = `http://${listen.host.includes(':') ? `[${listen.host}]` : listen.host}:${port}`;
     }
     if (options.socketPath) {
       await rm(options.socketPath, { force: true });
-      servers.push(await bind(app, (s) => s.listen(options.socketPath)));
+      servers.push(await bind(handler, (s) => s.listen(options.socketPath)));
     }
   } catch (error) {
     for (const server of servers) server.close();
