@@ -93,7 +93,7 @@ export async function apiRequest(options: HttpOptions, request: ApiRequest): Pro
       });
     } catch (cause) {
       const timedOut = cause instanceof Error && (cause.name === 'TimeoutError' || cause.name === 'AbortError');
-      const error = networkError({ action: request.action, ...deviceOf(request), url: shown, timedOut, cause });
+      const error = networkError({ action: request.action, ...deviceOf(request), url: `${request.method} ${new URL(url).origin}${new URL(url).pathname}`, timedOut, cause });
       options.onCall?.({ method: request.method, path: shown, ...bodyOf(request), error: error.code, attempt });
       if (request.retry !== 'safe' || last) throw error;
       const delay = backoffMs(options, attempt);
