@@ -76,3 +76,16 @@ describe('reboot and reinstall are never blindly retried', () => {
     await expect.poll(() => setup!.sim.device(STOCK_ID)?.state).toBe('active');
   });
 });
+
+describe('a slow answer to a reboot', () => {
+  it('times out, then the device is watched until the reboot shows, and it is not sent again', async () => {
+    setup = await startSim({ faults: [{ operation: 'action', actionType: 'reboot', kind: 'slow', delayMs: 300 }] }, { timeoutMs: 150 });
+    const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+    const { MetalProvider } = await import('../../src/providers/metal/provider.js');
+    const provider = new MetalProvider(setup.client, { sleep: realSleep, confirmReads: 4, confirmDelayMs: 100, log: (l) => setup!.logs.push(l) });
+    await provider.reboot(CUSTOM_ID);
+    expect(setup.logs.join('\n')).toContain('E_METAL_TIMEOUT; reading the device');
+    expect(setup.logs.join('\n')).toContain('took effect; not sending it again');
+    expect(reboots(setup)).toHaveLength(1);
+  });
+});
