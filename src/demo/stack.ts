@@ -1,0 +1,101 @@
+/**
+ * Everything a local end-to-end re-image needs, started in this process: the Debian image built
+ * from the local installer package, the metalboot server and the Metal API simulator (each on a
+ * unix socket), and the bridge that boots a QEMU VM whenever a simulated device boots.
+ * Used by `metalboot demo` and test/e2e/reimage-metal.test.ts.
+ */
+import { randomUUID } from 'node:crypto';
+import { createServer } from 'node:http';
+import type { Server } from 'node:http';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { loadConfig } from '../config/load.js';
+import { loadServerSecret } from '../config/secret.js';
+import type { Config, Firmware } from '../config/types.js';
+import { buildImage } from '../image/build.js';
+import type { ImageManifest } from '../image/manifest.js';
+import { createSimBridge } from '../providers/qemu/sim-bridge.js';
+import type { SimBridge, SimBridgeOptions } from '../providers/qemu/sim-bridge.js';
+import { createLogger, startServer } from '../server/index.js';
+import type { RunningServer } from '../server/index.js';
+import { createMetalSimulator } from '../sim/metal/index.js';
+import type { MetalSimulator } from '../sim/metal/index.js';
+import { DEMO_IMAGE, demoConfigYaml } from './config-text.js';
+
+export const NETBOOT_DIR = '/usr/lib/debian-installer/images/12';
+
+export interface StackOptions {
+  /** Scratch directory (short path: unix sockets live here). */
+  readonly dir: string;
+  readonly firmware: Firmware;
+  readonly device?: string;
+  readonly guestPort?: number;
+  readonly apiPort?: number;
+  readonly vmTimeoutMs?: number;
+  /** The simulated device's OS before the re-image: `custom_ipxe` takes the reboot path, anything else reinstall. */
+  readonly operatingSystem?: string;
+  readonly onVm?: SimBridgeOptions['onVm'];
+}
+
+export interface Stack {
+  readonly config: Config;
+  readonly configFile: string;
+  readonly manifest: ImageManifest;
+  readonly secret: string;
+  readonly device: string;
+  readonly deviceId: string;
+  readonly server: RunningServer;
+  readonly serverSocket: string;
+  readonly guestPort: number;
+  readonly sim: MetalSimulator;
+  readonly apiSocket: string;
+  readonly apiPort: number;
+  readonly bridge: SimBridge;
+  close(): Promise<void>;
+}
+
+export async function startStack(options: StackOptions): Promise<Stack> {
+  const device = options.device ?? 'web-1';
+  const guestPort = options.guestPort ?? 8080;
+  const apiPort = options.apiPort ?? 4000;
+  const deviceId = randomUUID();
+  const macs = ['52:54:00:6d:62:01', '52:54:00:6d:62:02'];
+  const configFile = join(options.dir, 'metalboot.yaml');
+  await writeFile(configFile, demoConfigYaml({
+    stateDir: join(options.dir, 'state'), guestPort, device, metalId: deviceId, macs, netbootDir: NETBOOT_DIR, firmware: options.firmware,
+  }));
+  const config = await loadConfig(configFile);
+  const { manifest } = await buildImage(config, DEMO_IMAGE);
+  const secret = await loadServerSecret(config.server.stateDir);
+  const serverSocket = join(options.dir, 'server.sock');
+  const server = await startServer({
+    config, secret, listen: false, socketPath: serverSocket,
+    logger: createLogger({ level: 'info', destination: join(options.dir, 'server.log') }),
+  });
+  const bridge = createSimBridge({
+    serverSocket, workRoot: join(options.dir, 'vms'), firmware: options.firmware,
+    ...(options.vmTimeoutMs ? { timeoutMs: options.vmTimeoutMs } : {}),
+    ...(options.onVm ? { onVm: options.onVm } : {}),
+  });
+  const sim = createMetalSimulator({
+    devices: [{ id: deviceId, hostname: device, operatingSystem: options.operatingSystem ?? 'debian_12', macs }],
+    hooks: bridge.hooks,
+    timings: { rebootMs: 1_000, reinstallMs: 2_000, powerMs: 1_000, provisionMs: 2_000 },
+  });
+  const apiSocket = join(options.dir, 'metal-api.sock');
+  const api: Server = createServer(sim.app);
+  await new Promise<void>((resolve, reject) => {
+    api.once('error', reject);
+    api.listen(apiSocket, resolve);
+  });
+  return {
+    config, configFile, manifest, secret, device, deviceId, server, serverSocket, guestPort, sim, apiSocket, apiPort, bridge,
+    async close() {
+      await bridge.stopAll();
+      api.closeAllConnections();
+      await new Promise<void>((resolve) => api.close(() => resolve()));
+      await sim.close();
+      await server.close(1_000);
+    },
+  };
+}
