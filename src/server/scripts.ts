@@ -49,7 +49,7 @@ export async function serveDeviceScript(ctx: ServerContext, req: IncomingMessage
   }
   ctx.noteClient(client, device);
   sendScript(res, cached.body);
-  ctx.events.record({ device: device.name, kind: 'script', path: `/ipxe/${key}`, bytes: cached.body.length, client });
+  if (req.method === 'GET') ctx.events.record({ device: device.name, kind: 'script', path: `/ipxe/${key}`, bytes: cached.body.length, client });
 }
 
 function sendScript(res: ServerResponse, body: Buffer): void {
