@@ -7,7 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import os, { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
@@ -50,7 +50,7 @@ try {
   await execa('cat', [base], { stdout: 'ignore' }); // warm the page cache for both contenders
 
   const cats: number[] = [];
-  const composes: { seconds: number; maxRssMb: number; sha256: string; size: number }[] = [];
+  const composes: { seconds: number; maxRssMb: number; sha256: string; size: number; sha256MBps: number }[] = [];
   for (let round = 0; round < 3; round++) {
     cats.push(await seconds(() => execa('sh', ['-c', 'cat "$1" > "$2"', 'sh', base, join(work, 'cat.out')])));
     await rm(join(work, 'cat.out'));
@@ -68,6 +68,8 @@ try {
     ratioToCat: +(cat / compose).toFixed(2),
     peakRssMb: Math.round(Math.max(...composes.map((c) => c.maxRssMb))),
     outputBytes: composes[0]!.size,
+    sha256OnlyMBps: Math.round(Math.max(...composes.map((c) => c.sha256MBps))),
+    loadAverage: os.loadavg().map((l) => +l.toFixed(1)),
   }));
 } finally {
   await rm(work, { recursive: true, force: true });
