@@ -1,7 +1,8 @@
 /**
  * Hot assets in memory: a size-bounded LRU of whole blobs (lru-cache, maxSize = server.cache_bytes).
- * An asset is loaded after it was requested once, in the background, so the next requests are
- * answered from memory; assets larger than half the cache are never cached.
+ * A blob that fits (at most half the cache) is read once into memory on its first request; requests
+ * arriving meanwhile wait for that one read, so a boot storm holds a single copy of each blob
+ * instead of one read buffer per connection. Larger blobs are streamed from disk by the caller.
  */
 import { constants } from 'node:fs';
 import { readFile } from 'node:fs/promises';
@@ -9,7 +10,7 @@ import { LRUCache } from 'lru-cache';
 
 export class AssetCache {
   private readonly lru: LRUCache<string, Buffer> | undefined;
-  private readonly loading = new Set<string>();
+  private readonly loading = new Map<string, Promise<Buffer | undefined>>();
   readonly maxEntry: number;
 
   constructor(maxBytes: number) {
@@ -21,16 +22,32 @@ export class AssetCache {
     return this.lru?.get(sha256);
   }
 
-  /** Starts loading `file` (already checked: a regular file of `size` bytes) unless cached or too big. */
-  warm(sha256: string, file: string, size: number): void {
-    if (!this.lru || size > this.maxEntry || this.loading.has(sha256) || this.lru.has(sha256)) return;
-    this.loading.add(sha256);
-    readFile(file, { flag: constants.O_RDONLY | constants.O_NOFOLLOW })
-      .then((data) => {
-        if (data.length === size) this.lru?.set(sha256, data);
-      })
-      .catch(() => undefined)
-      .finally(() => this.loading.delete(sha256));
+  /** True when a blob of this size would be kept in memory. */
+  fits(size: number): boolean {
+    return this.lru !== undefined && size <= this.maxEntry;
+  }
+
+  /**
+   * Reads `file` (a regular file of `size` bytes, not followed through symlinks) into the cache,
+   * once however many callers ask; resolves undefined when it does not fit or cannot be read whole.
+   */
+  load(sha256: string, file: string, size: number): Promise<Buffer | undefined> {
+    const cached = this.lru?.get(sha256);
+    if (cached) return Promise.resolve(cached);
+    if (!this.fits(size)) return Promise.resolve(undefined);
+    let pending = this.loading.get(sha256);
+    if (!pending) {
+      pending = readFile(file, { flag: constants.O_RDONLY | constants.O_NOFOLLOW })
+        .then((data) => {
+          if (data.length !== size) return undefined;
+          this.lru?.set(sha256, data);
+          return data;
+        })
+        .catch(() => undefined)
+        .finally(() => this.loading.delete(sha256));
+      this.loading.set(sha256, pending);
+    }
+    return pending;
   }
 
   clear(): void {

@@ -3,7 +3,8 @@
  * The request path is matched raw (before any decoding) against one strict pattern, and the file is
  * derived from the hash alone, so `..`, encoded dots or slashes, NUL bytes and absolute paths never
  * reach the filesystem; the blob is opened with O_NOFOLLOW and must be a regular file (no symlinks).
- * Hot blobs are answered from the in-memory LRU, cold ones stream from disk in 1 MiB reads.
+ * Blobs that fit the memory cache are answered from it (read once, on first request); larger ones
+ * stream from disk in 1 MiB reads.
  */
 import { constants } from 'node:fs';
 import { open } from 'node:fs/promises';
@@ -37,25 +38,35 @@ export function serveAsset(ctx: ServerContext, req: IncomingMessage, res: Server
     return true;
   }
   const file = assetFile(ctx.stateDir, sha256);
-  void openBlob(file).then(
-    (blob) => {
-      if (!blob) return notFound(res);
-      const { handle, size } = blob;
-      const sent = send(ctx, req, res, sha256, size, (start, end, full) => {
-        const stream = handle.createReadStream({ start, end, highWaterMark: READ_SIZE });
-        pipeline(stream, res, (error) => {
-          if (!error && full) ctx.assets.warm(sha256, file, size);
-        });
-      });
-      if (!sent) void handle.close();
-    },
-    onError,
-  );
+  void openBlob(file).then(async (blob) => {
+    if (!blob) return notFound(res);
+    const { handle, size } = blob;
+    if (req.method === 'GET' && ctx.assets.fits(size)) {
+      await handle.close();
+      const data = await ctx.assets.load(sha256, file, size);
+      if (data) {
+        send(ctx, req, res, sha256, data.length, (start, end) => res.end(data.subarray(start, end + 1)));
+        return;
+      }
+      const reopened = await openBlob(file);
+      if (!reopened) return notFound(res);
+      return stream(ctx, req, res, sha256, reopened.handle, reopened.size);
+    }
+    return stream(ctx, req, res, sha256, handle, size);
+  }).catch(onError);
   return true;
 }
 
+/** Streams a blob too large for the memory cache straight from its open file, in 1 MiB reads. */
+function stream(ctx: ServerContext, req: IncomingMessage, res: ServerResponse, sha256: string, handle: FileHandle, size: number): void {
+  const sent = send(ctx, req, res, sha256, size, (start, end) => {
+    pipeline(handle.createReadStream({ start, end, highWaterMark: READ_SIZE }), res, () => undefined);
+  });
+  if (!sent) void handle.close();
+}
+
 /**
- * Writes status and headers, then calls `body(start, end, full)` for a GET with a body.
+ * Writes status and headers, then calls `body(start, end)` for a GET with a body.
  * Returns false when no body was sent (HEAD, 304, 416).
  */
 function send(
@@ -64,7 +75,7 @@ function send(
   res: ServerResponse,
   sha256: string,
   size: number,
-  body: (start: number, end: number, full: boolean) => void,
+  body: (start: number, end: number) => void,
 ): boolean {
   const etag = `"${sha256}"`;
   res.setHeader('Cache-Control', 'public, max-age=31536000, immutable');
@@ -94,7 +105,7 @@ function send(
   }
   requestMeta(res).bytes = length;
   res.once('finish', () => recordAssetFetch(ctx, req, sha256, req.url ?? '', length));
-  body(start, end, range.kind === 'full');
+  body(start, end);
   return true;
 }
 
