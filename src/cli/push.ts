@@ -40,7 +40,7 @@ export function registerPush(program: Command): void {
       if (options.baseUrl !== undefined && !/^https?:\/\/[^/]/.test(options.baseUrl)) {
         throw new UsageError(`--base-url ${JSON.stringify(options.baseUrl)} must be an http:// or https:// URL`);
       }
-      const { target, defaultBaseUrl } = openDestination(options.to!, { s3Endpoint: options.s3Endpoint });
+      const { target, defaultBaseUrl } = await openDestination(options.to!, { s3Endpoint: options.s3Endpoint });
       const baseUrl = target.isStatic ? (options.baseUrl ?? defaultBaseUrl ?? config.server.publicUrl) : undefined;
       try {
         const result = await pushImage({

@@ -137,7 +137,7 @@ describe('push to S3-compatible storage (s3rver on 127.0.0.1)', () => {
   });
 
   it('uploads (multipart for the big initrd), skips what exists, and script URLs resolve to the objects', async () => {
-    const { target, defaultBaseUrl } = openDestination('s3://boot/prod/x86', { s3Endpoint: endpoint });
+    const { target, defaultBaseUrl } = await openDestination('s3://boot/prod/x86', { s3Endpoint: endpoint });
     expect(defaultBaseUrl).toBe(`${endpoint}/boot/prod/x86`);
     const first = await pushImage({ config, image: 'deb', target, baseUrl: defaultBaseUrl, secret: SECRET });
     expect(first.uploaded).toHaveLength(2);
