@@ -15,18 +15,20 @@ const IMAGES = 'dists/bookworm/main/installer-amd64/current/images';
 const NETBOOT_PKG = '/usr/lib/debian-installer/images/12';
 
 /** A local directory laid out like a Debian mirror (fabricated kernel and initrd). */
-async function fakeMirror(dir: string, opts: { badSum?: boolean } = {}): Promise<string> {
+async function fakeMirror(dir: string, opts: { badSum?: boolean; arch?: string } = {}): Promise<string> {
   const mirror = join(dir, 'mirror');
+  const arch = opts.arch ?? 'amd64';
+  const images = IMAGES.replace('amd64', arch);
   const kernel = Buffer.from('DEBIAN-KERNEL');
   const initrd = await fakeInitrd();
-  await put(join(mirror, IMAGES, 'netboot/debian-installer/amd64/linux'), kernel);
-  await put(join(mirror, IMAGES, 'netboot/debian-installer/amd64/initrd.gz'), initrd);
+  await put(join(mirror, images, `netboot/debian-installer/${arch}/linux`), kernel);
+  await put(join(mirror, images, `netboot/debian-installer/${arch}/initrd.gz`), initrd);
   const sums = [
-    `${opts.badSum ? sha256('other') : sha256(kernel)}  ./netboot/debian-installer/amd64/linux`,
-    `${sha256(initrd)}  ./netboot/debian-installer/amd64/initrd.gz`,
+    `${opts.badSum ? sha256('other') : sha256(kernel)}  ./netboot/debian-installer/${arch}/linux`,
+    `${sha256(initrd)}  ./netboot/debian-installer/${arch}/initrd.gz`,
     `${sha256('x')}  ./cdrom/vmlinuz`,
   ];
-  await put(join(mirror, IMAGES, 'SHA256SUMS'), `${sums.join('\n')}\n`);
+  await put(join(mirror, images, 'SHA256SUMS'), `${sums.join('\n')}\n`);
   return mirror;
 }
 
@@ -51,6 +53,20 @@ describe('debian images', () => {
     expect(variant.initrd.name).toBe('initrd.gz');
     expect(variant.cmdline).toEqual(['auto=true', 'priority=critical', 'url={{preseed_url}}']);
     expect(await overlayNames(join(dir, '.metalboot'), variant.initrd.sha256)).toEqual(['init', 'preseed.cfg']);
+  });
+
+  it('publishes the arm64 initrd uncompressed, preseed included, and skips x86 microcode', async () => {
+    const dir = await tmp();
+    await fakeMirror(dir, { arch: 'arm64' });
+    await put(join(dir, 'ucode', 'intel-ucode', '06-55-04'), 'UCODE');
+    const { manifest } = await buildImage(configFor(dir, 'mirror: mirror', '    arch: arm64\n    microcode: ucode\n'), 'deb');
+    const variant = manifest.variants.arm64!;
+    expect(variant.compression).toBe('none');
+    expect(variant.initrd.name).toBe('initrd');
+    const bytes = await readFile(assetFile(join(dir, '.metalboot'), variant.initrd.sha256));
+    const names: string[] = [];
+    for await (const entry of readCpioArchives((async function* () { yield bytes; })())) names.push(entry.name);
+    expect(names).toEqual(['init', 'preseed.cfg']);
   });
 
   it('builds from an http mirror and leaves the initrd alone in url mode', async () => {
