@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
 import { RenderError } from '../../src/errors.js';
+import { EARLY_MARKER } from '../../src/image/debian-preseed.js';
 import { renderPreseed } from '../../src/installer/preseed.js';
 import { debianImage, device, input, shipped } from './fixtures.js';
 
@@ -50,6 +51,12 @@ describe('renderPreseed', () => {
     expect(() => renderPreseed(input(debianImage, 'd-i x/y string {{nope}}\n'))).toThrow(/template uses \{\{nope\}\}, which has no value/);
     expect(() => renderPreseed(input(debianImage, '{{hostname}}', { bondMacs: [] }))).toThrow(/has no NIC MACs/);
     expect(() => renderPreseed(input(debianImage, '{{hostname}}', { device: { ...device, hostname: 'a\nb' } }))).toThrow(/single line/);
+  });
+
+  it('the injected preseed prints the early marker on ttyS1', async () => {
+    const injected = await shipped('preseed/inject.cfg');
+    expect(injected).toMatch(new RegExp(`^d-i preseed/early_command string echo ${EARLY_MARKER} > /dev/ttyS1`, 'm'));
+    expect(injected).not.toMatch(/\{\{/); // device-independent: nothing to fill in
   });
 
   it('uses the image mirror and console', async () => {
