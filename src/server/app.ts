@@ -36,7 +36,7 @@ export function createApp(deps: AppDeps): MetalbootApp {
   app.set('etag', false);
   app.set('trust proxy', false);
 
-  app.use(requestLogger(ctx.logger));
+  app.use(requestLogger(ctx.logger, ctx.trustForwardedFor));
   app.use((req, res, next) => {
     if (!serveAsset(ctx, req, res, next)) next();
   });

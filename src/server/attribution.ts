@@ -7,13 +7,12 @@ import type { IncomingMessage } from 'node:http';
 import type { BootEventKind } from '../events/types.js';
 import type { ImageManifest } from '../image/manifest.js';
 import type { ServerContext } from './context.js';
-import { clientAddress } from './logging.js';
 
 /** Device name used for fetches from a client that never fetched a device script. */
 export const UNKNOWN_DEVICE = '(unknown)';
 
 export function recordAssetFetch(ctx: ServerContext, req: IncomingMessage, sha256: string, path: string, bytes: number): void {
-  const client = clientAddress(req);
+  const client = ctx.clientOf(req);
   const device = ctx.lastDeviceByClient.get(client);
   const imageName = device === undefined ? undefined : ctx.config.devices[device]?.image;
   const manifest = imageName === undefined ? undefined : ctx.manifests.peek(ctx.stateDir, imageName);

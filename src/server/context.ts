@@ -2,6 +2,7 @@
  * What the request handlers share: the current config (swapped on SIGHUP), the server secret,
  * the event store, the logger, caches of manifests and rendered scripts, and who fetched what.
  */
+import type { IncomingMessage } from 'node:http';
 import type { Response } from 'express';
 import type { Logger } from 'pino';
 import type { Config, DeviceConfig } from '../config/types.js';
@@ -9,6 +10,7 @@ import type { EventStore } from '../events/store.js';
 import type { ImageManifest } from '../image/manifest.js';
 import { AssetCache } from './asset-cache.js';
 import { ManifestCache } from './manifest-cache.js';
+import { clientAddress } from './logging.js';
 
 export interface AppDeps {
   readonly config: Config;
@@ -19,6 +21,8 @@ export interface AppDeps {
   readonly uploadToken?: string;
   /** Largest accepted asset upload in bytes (default 8 GiB). */
   readonly maxUploadBytes?: number;
+  /** Take client addresses from X-Forwarded-For (behind a tunnel or reverse proxy). Default false. */
+  readonly trustForwardedFor?: boolean;
 }
 
 export const DEFAULT_MAX_UPLOAD = 8 * 1024 ** 3;
@@ -30,6 +34,7 @@ export class ServerContext {
   readonly logger: Logger;
   readonly uploadToken: string | undefined;
   readonly maxUploadBytes: number;
+  readonly trustForwardedFor: boolean;
   readonly assets: AssetCache;
   readonly manifests: ManifestCache;
   /** Client address → the device whose script it fetched last (asset attribution). */
@@ -47,6 +52,7 @@ export class ServerContext {
     this.logger = deps.logger;
     this.uploadToken = deps.uploadToken || undefined;
     this.maxUploadBytes = deps.maxUploadBytes ?? DEFAULT_MAX_UPLOAD;
+    this.trustForwardedFor = deps.trustForwardedFor ?? false;
     this.assets = new AssetCache(deps.config.server.cacheBytes);
     this.manifests = new ManifestCache();
   }
@@ -60,6 +66,11 @@ export class ServerContext {
     this.config = config;
     this.manifests.clear();
     this.scripts.clear();
+  }
+
+  /** The client address of a request (X-Forwarded-For only when trusted). */
+  clientOf(req: IncomingMessage): string {
+    return clientAddress(req, this.trustForwardedFor);
   }
 
   /** Remembers which device a client address is booting, for attributing shared asset fetches. */

@@ -10,7 +10,6 @@ import type { EventQuery } from '../events/store.js';
 import { formatSse } from '../events/sse.js';
 import type { PhoneHomeState } from '../events/types.js';
 import type { ServerContext } from './context.js';
-import { clientAddress } from './logging.js';
 
 const STATES: readonly PhoneHomeState[] = ['running', 'succeeded', 'failed'];
 const HEARTBEAT_MS = 15_000;
@@ -30,7 +29,7 @@ export function phoneHomeHandler(ctx: ServerContext) {
       return;
     }
     const message = typeof body.message === 'string' ? body.message.slice(0, 2000) : undefined;
-    ctx.events.record({ device: device.name, kind: 'phone-home', state: body.state as PhoneHomeState, message, client: clientAddress(req) });
+    ctx.events.record({ device: device.name, kind: 'phone-home', state: body.state as PhoneHomeState, message, client: ctx.clientOf(req) });
     const [event] = ctx.events.flush();
     res.status(201).json({ id: event?.id });
   };

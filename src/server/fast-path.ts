@@ -20,15 +20,15 @@ export function fastPath(ctx: ServerContext, app: Express): RequestListener {
     if (req.method === 'GET' || req.method === 'HEAD') {
       const fail = (error: unknown): void => failed(ctx, res, error);
       if (url.startsWith('/assets/')) {
-        startRequestLog(ctx.logger, req, res);
+        startRequestLog(ctx.logger, req, res, ctx.trustForwardedFor);
         if (serveAsset(ctx, req, res, fail)) return;
       } else if (url === '/boot.ipxe') {
-        startRequestLog(ctx.logger, req, res);
+        startRequestLog(ctx.logger, req, res, ctx.trustForwardedFor);
         return chain(req, res);
       } else if (url.startsWith('/ipxe/')) {
         const key = decodeSegment(url.slice(6));
         if (key !== undefined) {
-          startRequestLog(ctx.logger, req, res);
+          startRequestLog(ctx.logger, req, res, ctx.trustForwardedFor);
           serveDeviceScript(ctx, req, res, key).catch(fail);
           return;
         }

@@ -12,7 +12,7 @@ import type { ImageConfig } from '../config/types.js';
 import type { InstallerRenderInput } from '../installer/types.js';
 import { PACKAGE_ROOT } from '../ipxe/templates.js';
 import type { ServerContext } from './context.js';
-import { clientAddress, requestMeta } from './logging.js';
+import { requestMeta } from './logging.js';
 
 export type InstallerKind = 'preseed' | 'kickstart';
 
@@ -48,7 +48,7 @@ export function installerHandler(ctx: ServerContext, kind: InstallerKind) {
       res.setHeader('Content-Length', String(body.length));
       requestMeta(res).bytes = body.length;
       res.end(body);
-      ctx.events.record({ device: device.name, kind, path: `/${kind}/${file}`, bytes: body.length, client: clientAddress(req) });
+      ctx.events.record({ device: device.name, kind, path: `/${kind}/${file}`, bytes: body.length, client: ctx.clientOf(req) });
     } catch (error) {
       next(error);
     }

@@ -41,7 +41,7 @@ export function requestMeta(res: ServerResponse): RequestMeta {
 }
 
 /** Gives the request an id (X-Request-Id) and logs one line when the response closes. Works on raw node requests. */
-export function startRequestLog(logger: Logger, req: IncomingMessage, res: ServerResponse): void {
+export function startRequestLog(logger: Logger, req: IncomingMessage, res: ServerResponse, trustForwarded = false): void {
   if (metas.has(res)) return;
   const meta: RequestMeta = { id: `${prefix}-${(++counter).toString(36)}` };
   metas.set(res, meta);
@@ -57,7 +57,7 @@ export function startRequestLog(logger: Logger, req: IncomingMessage, res: Serve
         status: res.statusCode,
         bytes: meta.bytes,
         ms: Math.round(ms * 10) / 10,
-        client: clientAddress(req),
+        client: clientAddress(req, trustForwarded),
         aborted: res.writableFinished ? undefined : true,
       },
       'request',
@@ -65,15 +65,23 @@ export function startRequestLog(logger: Logger, req: IncomingMessage, res: Serve
   });
 }
 
-export function requestLogger(logger: Logger) {
+export function requestLogger(logger: Logger, trustForwarded = false) {
   return function logRequest(req: Request, res: Response, next: NextFunction): void {
-    startRequestLog(logger, req, res);
+    startRequestLog(logger, req, res, trustForwarded);
     next();
   };
 }
 
-/** The peer address of a request ('unix' for unix-socket peers). */
-export function clientAddress(req: IncomingMessage): string {
+/**
+ * The client address of a request: the TCP peer ('unix' for unix-socket peers), or, when the server
+ * sits behind a trusted proxy or tunnel (`serve --tunnel`), the first X-Forwarded-For entry.
+ */
+export function clientAddress(req: IncomingMessage, trustForwarded = false): string {
+  if (trustForwarded) {
+    const forwarded = req.headers['x-forwarded-for'];
+    const first = (Array.isArray(forwarded) ? forwarded[0] : forwarded)?.split(',')[0]?.trim();
+    if (first) return first.slice(0, 64);
+  }
   const address = req.socket.remoteAddress;
   if (!address) return 'unix';
   return address.startsWith('::ffff:') ? address.slice(7) : address;

@@ -60,6 +60,8 @@ export async function runServe(options: ServeOptions, deps: ServeDeps = {}): Pro
     listen: listen ?? base.server.listen,
     socketPath: options.socket,
     uploadToken: env.METALBOOT_TOKEN,
+    // behind a tunnel every peer is the local agent: the device's address is in X-Forwarded-For
+    trustForwardedFor: opener !== undefined,
   });
   let tunnel: Tunnel | undefined;
   try {

@@ -10,7 +10,7 @@ import { findDevice } from '../config/lookup.js';
 import { deviceToken } from '../config/device-token.js';
 import { renderChainScript, renderDeviceScript } from '../ipxe/index.js';
 import type { ServerContext } from './context.js';
-import { clientAddress, requestMeta } from './logging.js';
+import { requestMeta } from './logging.js';
 
 export function chainScript(ctx: ServerContext) {
   let cache: { config: Config; body: Buffer } | undefined;
@@ -24,7 +24,7 @@ export function chainScript(ctx: ServerContext) {
 export async function serveDeviceScript(ctx: ServerContext, req: IncomingMessage, res: ServerResponse, key: string): Promise<void> {
   const config = ctx.config;
   const device = findDevice(config, key);
-  const client = clientAddress(req);
+  const client = ctx.clientOf(req);
   if (!device) {
     ctx.logger.warn({ id: requestMeta(res).id, asked: key, client }, 'unknown device asked for its script');
     res.writeHead(404, { 'Content-Type': 'text/plain' }).end(`no device ${JSON.stringify(key)} is configured\n`);

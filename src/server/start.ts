@@ -24,6 +24,8 @@ export interface StartOptions {
   readonly socketPath?: string;
   readonly uploadToken?: string;
   readonly maxUploadBytes?: number;
+  /** Take client addresses from X-Forwarded-For (set by `serve --tunnel`). */
+  readonly trustForwardedFor?: boolean;
   /** Events database (default `<stateDir>/events.db`). */
   readonly eventsFile?: string;
 }
@@ -49,6 +51,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     logger: options.logger,
     uploadToken: options.uploadToken,
     maxUploadBytes: options.maxUploadBytes,
+    trustForwardedFor: options.trustForwardedFor,
   });
   const servers: Server[] = [];
   let url: string | undefined;

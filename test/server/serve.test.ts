@@ -58,7 +58,17 @@ describe('metalboot serve', () => {
     );
     expect(targets).toEqual([{ host: '127.0.0.1', port: handle.server.port }]);
     expect(await (await fetch(`${handle.server.url}/boot.ipxe`)).text()).toContain('https://abc.tunnel.test/ipxe/');
-    expect(await (await fetch(`${handle.server.url}/ipxe/web-1`)).text()).toContain(`https://abc.tunnel.test/assets/${big.sha256}/initrd.gz`);
+    const viaTunnel = (device: string) => ({ headers: { 'x-forwarded-for': `198.51.100.${device === 'web-1' ? 1 : 2}, 127.0.0.1` } });
+    expect(await (await fetch(`${handle.server.url}/ipxe/web-1`, viaTunnel('web-1'))).text()).toContain(`https://abc.tunnel.test/assets/${big.sha256}/initrd.gz`);
+    await (await fetch(`${handle.server.url}/ipxe/web-2`, viaTunnel('web-2'))).text();
+    // behind the tunnel, assets are attributed by the forwarded client address, not the agent's
+    await (await fetch(`${handle.server.url}/assets/${big.sha256}/initrd.gz`, viaTunnel('web-1'))).arrayBuffer();
+    const events = handle.server.context.events.list({ since: 0 }).filter((e) => e.client?.startsWith('198.51.100.'));
+    expect(events.map((e) => [e.device, e.kind, e.client])).toEqual([
+      ['web-1', 'script', '198.51.100.1'],
+      ['web-2', 'script', '198.51.100.2'],
+      ['web-1', 'initrd', '198.51.100.1'],
+    ]);
     signals.emit('SIGTERM');
     await handle.done;
     expect(closed).toBe(true);
