@@ -59,7 +59,7 @@ export function createApp(deps: AppDeps): MetalbootApp {
   app.use((_req: Request, res: Response) => {
     res.status(404).type('text/plain').end('not found\n');
   });
-  app.use((error: Error & { status?: number; type?: string }, _req: Request, res: Response, _next: NextFunction) => {
+  app.use((error: Error & { status?: number; type?: string; limit?: number }, _req: Request, res: Response, _next: NextFunction) => {
     const status = error.status && error.status >= 400 && error.status < 600 ? error.status : 500;
     if (status >= 500) ctx.logger.error({ id: requestMeta(res).id, err: error.message }, 'request failed');
     if (res.headersSent) {
@@ -67,7 +67,7 @@ export function createApp(deps: AppDeps): MetalbootApp {
       return;
     }
     const message =
-      status === 413 ? `the body is larger than this endpoint accepts (${error.message})` : status >= 500 ? 'internal error (see the server log)' : error.message;
+      status === 413 ? `the body is larger than the ${error.limit ?? '?'} bytes this endpoint accepts` : status >= 500 ? 'internal error (see the server log)' : error.message;
     res.status(status).json({ error: message });
   });
   return { app, handler: fastPath(ctx, app), context: ctx };
