@@ -11,8 +11,9 @@ beforeAll(async () => {
 afterAll(() => f.close());
 
 it('answers API mistakes with JSON bodies that say why', async () => {
-  const body = seeded(500, 3);
-  const hash = createHash('sha256').update(body).digest('hex');
+  const raw = seeded(500, 3);
+  const body = new Uint8Array(raw);
+  const hash = createHash('sha256').update(raw).digest('hex');
   const other = createHash('sha256').update('other').digest('hex');
   const auth = { authorization: `Bearer ${UPLOAD_TOKEN}` };
   const cases: [string, string, RequestInit][] = [
@@ -21,7 +22,7 @@ it('answers API mistakes with JSON bodies that say why', async () => {
     ['PUT', `/api/assets/${hash}`, { body, headers: { authorization: `Basic ${UPLOAD_TOKEN}` } }],
     ['PUT', '/api/assets/not-a-hash', { body, headers: auth }],
     ['PUT', `/api/assets/${other}`, { body, headers: auth }],
-    ['PUT', `/api/assets/${hash}`, { body: seeded(1001, 4), headers: auth }],
+    ['PUT', `/api/assets/${hash}`, { body: new Uint8Array(seeded(1001, 4)), headers: auth }],
     ['PUT', '/api/images/deb', { body: 'not json', headers: auth }],
     ['PUT', '/api/images/deb', { body: '{"schema":1,"name":"deb","type":"files","installer":false,"variants":{"x86_64":{}}}', headers: auth }],
     ['PUT', '/api/images/deb', { body: 'x'.repeat(1_100_000), headers: auth }],
