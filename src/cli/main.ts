@@ -12,6 +12,7 @@ import { registerDevices } from './devices.js';
 import { registerConsole } from './console.js';
 import { registerMetalSim } from './metal-sim.js';
 import { registerPush } from './push.js';
+import { registerBootTest } from './boot-test.js';
 // COMMANDS:END
 
 export function createProgram(): Command {
@@ -31,6 +32,7 @@ export function createProgram(): Command {
   registerConsole(program);
   registerMetalSim(program);
   registerPush(program);
+  registerBootTest(program);
   // REGISTER:END
   return program;
 }

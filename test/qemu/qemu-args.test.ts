@@ -18,6 +18,12 @@ describe('qemuArgs', () => {
     await expect(show(qemuArgs(base))).toMatchFileSnapshot('../golden/qemu/bios-minimal.txt');
   });
 
+  it('mirrors the SeaBIOS console to ttyS0 when given the sercon port file (BIOS only)', () => {
+    const args = qemuArgs({ ...base, serconFile: '/run/vm/web-1/sercon-port.bin' });
+    expect(args.slice(args.indexOf('-fw_cfg'), args.indexOf('-fw_cfg') + 2)).toEqual(['-fw_cfg', 'name=etc/sercon-port,file=/run/vm/web-1/sercon-port.bin']);
+    expect(qemuArgs({ ...base, firmware: 'uefi', ovmfVars: '/v.fd', serconFile: '/s.bin' })).not.toContain('-fw_cfg');
+  });
+
   it('adds OVMF pflash drives, MAC, SMBIOS UUID, disk, memory and cpus for a UEFI device', async () => {
     const args = qemuArgs({
       ...base,

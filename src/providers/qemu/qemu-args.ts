@@ -24,6 +24,12 @@ export interface QemuArgsInput {
   /** Optional qcow2 disk (an installer's target). */
   disk?: string;
   cpus?: number;
+  /**
+   * BIOS only: a file holding the I/O port (little-endian, 0x3f8) SeaBIOS mirrors its text console
+   * to, passed as fw_cfg `etc/sercon-port`. SeaBIOS and iPXE messages (e.g. "Exec format error")
+   * then land in ttyS0.log, as OVMF's do under UEFI.
+   */
+  serconFile?: string;
 }
 
 export const QEMU_BINARY = 'qemu-system-x86_64';
@@ -60,6 +66,7 @@ export function qemuArgs(input: QemuArgsInput): string[] {
     '-serial', `file:${input.ttyS0Log}`,
     '-serial', `file:${input.ttyS1Log}`,
   ];
+  if (input.firmware === 'bios' && input.serconFile) args.push('-fw_cfg', `name=etc/sercon-port,file=${qemuOptValue(input.serconFile)}`);
   if (input.uuid) args.push('-smbios', `type=1,uuid=${input.uuid.toLowerCase()}`);
   if (input.firmware === 'uefi') {
     args.push(

@@ -52,13 +52,18 @@ export async function startVm(opts: StartVmOptions): Promise<RunningVm> {
   const ttyS1Log = join(opts.workDir, 'ttyS1.log');
   const qemuLog = join(opts.workDir, 'qemu.log');
   await Promise.all([writeFile(ttyS0Log, ''), writeFile(ttyS1Log, ''), writeFile(qemuLog, '')]);
+  let serconFile: string | undefined;
+  if (opts.firmware === 'bios') {
+    serconFile = join(opts.workDir, 'sercon-port.bin');
+    await writeFile(serconFile, Buffer.from([0xf8, 0x03])); // COM1 = ttyS0
+  }
   let ovmfVars: string | undefined;
   if (opts.firmware === 'uefi') {
     ovmfVars = join(opts.workDir, 'OVMF_VARS.fd');
     await copyFile(DEFAULT_OVMF_VARS, ovmfVars);
   }
   const { workDir: _w, forwards, timeoutMs, keep, ...argsInput } = opts;
-  const args = qemuArgs({ ...argsInput, ttyS0Log, ttyS1Log, ...(ovmfVars ? { ovmfVars } : {}) });
+  const args = qemuArgs({ ...argsInput, ttyS0Log, ttyS1Log, ...(ovmfVars ? { ovmfVars } : {}), ...(serconFile ? { serconFile } : {}) });
   const proc = await spawnInNetns({
     file: QEMU_BINARY, args, forwards, output: { file: qemuLog },
     ...(timeoutMs === undefined ? {} : { timeoutMs }), ...(keep ? { keep } : {}),
