@@ -103,7 +103,17 @@ describe('upload API', () => {
   it('never lets a concurrent download see a partial asset while it is uploaded', async () => {
     const data = seeded(6 * 1024 * 1024, 13);
     const hash = sha(data);
-    const upload = put(`/api/assets/${hash}`, data);
+    // a slow uploader: 1 MiB every 30 ms, so downloads certainly run while the upload is in flight
+    let sent = 0;
+    const slow = new ReadableStream<Uint8Array>({
+      async pull(controller) {
+        if (sent >= data.length) return controller.close();
+        await new Promise((r) => setTimeout(r, 30));
+        controller.enqueue(new Uint8Array(data.subarray(sent, sent + (1 << 20))));
+        sent += 1 << 20;
+      },
+    });
+    const upload = fetch(`${f.url}/api/assets/${hash}`, { method: 'PUT', body: slow, headers: auth, duplex: 'half' } as RequestInit);
     const seen: number[] = [];
     let done = false;
     void upload.finally(() => (done = true));
