@@ -16,7 +16,8 @@ export async function openDestination(to: string, options: DestinationOptions = 
   if (to.startsWith('s3://')) {
     const { parseS3Url, S3Target } = await import('./s3.js');
     const location = parseS3Url(to);
-    return { target: new S3Target(location, { endpoint: options.s3Endpoint, env }), defaultBaseUrl: S3Target.defaultBaseUrl(location, options.s3Endpoint, env) };
+    const endpoint = options.s3Endpoint ?? (env.AWS_ENDPOINT_URL_S3 || env.AWS_ENDPOINT_URL || undefined);
+    return { target: new S3Target(location, { endpoint, env }), defaultBaseUrl: S3Target.defaultBaseUrl(location, endpoint, env) };
   }
   if (/^https?:\/\//i.test(to)) return { target: new ServerTarget(to, env.METALBOOT_TOKEN) };
   return { target: new DirectoryTarget(to) };
