@@ -13,6 +13,7 @@ import { registerConsole } from './console.js';
 import { registerMetalSim } from './metal-sim.js';
 import { registerPush } from './push.js';
 import { registerBootTest } from './boot-test.js';
+import { registerDemo } from './demo.js';
 // COMMANDS:END
 
 export function createProgram(): Command {
@@ -33,6 +34,7 @@ export function createProgram(): Command {
   registerMetalSim(program);
   registerPush(program);
   registerBootTest(program);
+  registerDemo(program);
   // REGISTER:END
   return program;
 }
