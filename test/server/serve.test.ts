@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { get } from 'node:http';
+import { Agent, get } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
@@ -98,16 +98,26 @@ describe('metalboot serve', () => {
     const signals = new EventEmitter();
     const { logger, lines } = capture();
     const handle = await runServe({ configFile, listen: '127.0.0.1:0' }, { logger, say: () => undefined, signals, env: { METALBOOT_SECRET: 's' } });
-    expect((await fetch(`${handle.server.url}/ipxe/web-3`)).status).toBe(404);
+    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+    const ask = (path: string): Promise<{ status: number; reused: boolean }> =>
+      new Promise((resolve, reject) => {
+        const req = get(`${handle.server.url}${path}`, { agent }, (res) => {
+          res.resume();
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, reused: req.reusedSocket }));
+        });
+        req.on('error', reject);
+      });
+    expect(await ask('/ipxe/web-3')).toEqual({ status: 404, reused: false });
     await writeFile(configFile, `${configText(join(dir, 'state'), 0)}  web-3:\n    image: deb\n`);
     signals.emit('SIGHUP');
     await new Promise((r) => setTimeout(r, 200));
-    expect((await fetch(`${handle.server.url}/ipxe/web-3`)).status).toBe(200);
+    expect(await ask('/ipxe/web-3')).toEqual({ status: 200, reused: true }); // new config, same connection
     await writeFile(configFile, 'server: [broken');
     signals.emit('SIGHUP');
     await new Promise((r) => setTimeout(r, 200));
-    expect((await fetch(`${handle.server.url}/ipxe/web-3`)).status).toBe(200);
+    expect(await ask('/ipxe/web-3')).toEqual({ status: 200, reused: true }); // the previous config stays
     expect(lines.join('')).toContain('config reload failed');
+    agent.destroy();
     await writeFile(configFile, configText(join(dir, 'state'), 0));
     await handle.stop();
   });
