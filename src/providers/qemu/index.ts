@@ -1,0 +1,36 @@
+/**
+ * The QEMU provider from the environment and the config (provider factory convention:
+ * `createProvider(context)`). $METALBOOT_SERVER_SOCKET: the server's unix socket (`metalboot serve
+ * --socket`); $METALBOOT_QEMU_FIRMWARE: bios|uefi for devices without `firmware:`;
+ * $METALBOOT_QEMU_KEEP=1: leave VMs running when the command exits.
+ */
+import type { Config } from '../../config/types.js';
+import { UsageError } from '../../errors.js';
+import { QemuProvider } from './provider.js';
+
+export { QemuProvider } from './provider.js';
+export type { QemuProviderOptions } from './provider.js';
+export { startVm } from './vm.js';
+export type { RunningVm, StartVmOptions } from './vm.js';
+export { qemuArgs } from './qemu-args.js';
+export type { QemuArgsInput } from './qemu-args.js';
+export { createSimBridge } from './sim-bridge.js';
+export { runBootTest } from './boot-test.js';
+
+export function createProvider(context: { config?: Config; env?: NodeJS.ProcessEnv }): QemuProvider {
+  const env = context.env ?? process.env;
+  if (!context.config) {
+    throw new UsageError('the qemu provider needs a metalboot.yaml: its devices are the VMs', { hint: 'pass --config FILE or create ./metalboot.yaml' });
+  }
+  const firmware = env.METALBOOT_QEMU_FIRMWARE;
+  if (firmware !== undefined && firmware !== 'bios' && firmware !== 'uefi') {
+    throw new UsageError(`METALBOOT_QEMU_FIRMWARE must be bios or uefi, got "${firmware}"`);
+  }
+  const provider = new QemuProvider({
+    config: context.config,
+    ...(env.METALBOOT_SERVER_SOCKET ? { serverSocket: env.METALBOOT_SERVER_SOCKET } : {}),
+    ...(firmware ? { firmware } : {}),
+    ...(env.METALBOOT_QEMU_KEEP === '1' ? { keep: true } : {}),
+  });
+  return provider;
+}

@@ -1,0 +1,182 @@
+/**
+ * The QEMU provider: every device in metalboot.yaml is a local VM (x86_64, SeaBIOS or OVMF per
+ * device or $METALBOOT_QEMU_FIRMWARE, console on ttyS1 logged to `<stateDir>/qemu/<device>/ttyS1.log`,
+ * a qcow2 disk for installer images). reboot/reinstall/power_on (re)start the VM booting from the
+ * network; power_off stops it. VMs die with the command that started them unless `keep` is set
+ * ($METALBOOT_QEMU_KEEP=1).
+ *
+ * Network: the VM sees the metalboot server at 10.0.2.2:<port of server.public_url>, forwarded to a
+ * unix socket: `serverSocket` ($METALBOOT_SERVER_SOCKET, e.g. from `metalboot serve --socket`), or
+ * else a bridge in this process to the server's TCP listener (server.listen).
+ */
+import { existsSync } from 'node:fs';
+import { createConnection, createServer } from 'node:net';
+import type { Server } from 'node:net';
+import { join } from 'node:path';
+import { execa } from 'execa';
+import type { Config, DeviceConfig, Firmware } from '../../config/types.js';
+import { findDevice } from '../../config/lookup.js';
+import { ProviderError } from '../../errors.js';
+import { readManifest } from '../../image/store.js';
+import { deviceUrls } from '../../ipxe/index.js';
+import type { Provider, ProviderDevice, ReinstallOptions } from '../provider.js';
+import { deviceDir, groupAlive, readDeviceState, writeDeviceState } from './device-state.js';
+import { guestPortOf } from './sim-bridge.js';
+import { killGroup } from './vm-registry.js';
+import { startVm } from './vm.js';
+import type { RunningVm } from './vm.js';
+
+export interface QemuProviderOptions {
+  readonly config: Config;
+  readonly serverSocket?: string;
+  readonly firmware?: Firmware;
+  readonly keep?: boolean;
+  readonly memoryMb?: number;
+  readonly diskGb?: number;
+}
+
+export class QemuProvider implements Provider {
+  readonly name = 'qemu';
+  private readonly vms = new Map<string, RunningVm>();
+  private bridge: { socket: string; server: Server } | undefined;
+
+  constructor(private readonly options: QemuProviderOptions) {}
+
+  private get stateDir(): string {
+    return this.options.config.server.stateDir;
+  }
+
+  private device(id: string): DeviceConfig {
+    const device = findDevice(this.options.config, id);
+    if (!device) throw new ProviderError(`no device "${id}" in ${this.options.config.file}`, { status: 404, hint: 'QEMU devices are the devices in the config' });
+    return device;
+  }
+
+  async listDevices(filter: { hostname?: string; macAddress?: string; tag?: string } = {}): Promise<ProviderDevice[]> {
+    const all = await Promise.all(Object.keys(this.options.config.devices).map((name) => this.getDevice(name)));
+    return all.filter((d) => (!filter.hostname || d.hostname.includes(filter.hostname)) && (!filter.macAddress || d.macs.includes(filter.macAddress.toLowerCase())));
+  }
+
+  async getDevice(id: string): Promise<ProviderDevice> {
+    const device = this.device(id);
+    const state = await readDeviceState(this.stateDir, device.name);
+    return {
+      id: device.name, hostname: device.hostname, operatingSystem: 'custom_ipxe', plan: `qemu-${state.firmware ?? this.firmwareOf(device)}`,
+      state: this.vms.has(device.name) || groupAlive(state.pgid) ? 'active' : 'inactive',
+      alwaysPxe: state.alwaysPxe, macs: device.macs, ...(state.ipxeScriptUrl ? { ipxeScriptUrl: state.ipxeScriptUrl } : {}),
+    };
+  }
+
+  async updateDevice(id: string, changes: { alwaysPxe?: boolean; ipxeScriptUrl?: string; userdata?: string }): Promise<ProviderDevice> {
+    const device = this.device(id);
+    const state = await readDeviceState(this.stateDir, device.name);
+    await writeDeviceState(this.stateDir, device.name, { ...state, ...changes });
+    return this.getDevice(device.name);
+  }
+
+  async reboot(id: string): Promise<void> {
+    await this.boot(this.device(id));
+  }
+
+  async reinstall(id: string, options: ReinstallOptions): Promise<void> {
+    if (options.operatingSystem !== 'custom_ipxe') {
+      throw new ProviderError(`QEMU devices boot custom iPXE only, not ${options.operatingSystem}`, { hint: 'leave --os out' });
+    }
+    if (options.ipxeScriptUrl) await this.updateDevice(id, { ipxeScriptUrl: options.ipxeScriptUrl });
+    await this.boot(this.device(id));
+  }
+
+  async powerOn(id: string): Promise<void> {
+    await this.boot(this.device(id));
+  }
+
+  async powerOff(id: string): Promise<void> {
+    const device = this.device(id);
+    await this.stopVm(device.name);
+  }
+
+  async consoleCommand(id: string): Promise<{ readonly file: string; readonly args: readonly string[] }> {
+    const device = this.device(id);
+    return { file: 'tail', args: ['-n', '+1', '-F', join(deviceDir(this.stateDir, device.name), 'ttyS1.log')] };
+  }
+
+  /** The running VM of a device started by this process. */
+  vm(id: string): RunningVm | undefined {
+    return this.vms.get(this.device(id).name);
+  }
+
+  /** Stops every VM this process started (unless keep) and the server bridge. */
+  async close(): Promise<void> {
+    if (!this.options.keep) await Promise.all([...this.vms.keys()].map((name) => this.stopVm(name)));
+    this.bridge?.server.close();
+    this.bridge = undefined;
+  }
+
+  private firmwareOf(device: DeviceConfig): Firmware {
+    return device.firmware ?? this.options.firmware ?? 'bios';
+  }
+
+  private async stopVm(name: string): Promise<void> {
+    const running = this.vms.get(name);
+    this.vms.delete(name);
+    if (running) await running.stop();
+    const state = await readDeviceState(this.stateDir, name);
+    if (state.pgid !== undefined && groupAlive(state.pgid)) killGroup(state.pgid, 'SIGKILL'); // a --keep VM of an earlier command
+    const { pgid: _gone, ...rest } = state;
+    await writeDeviceState(this.stateDir, name, rest);
+  }
+
+  private async boot(device: DeviceConfig): Promise<void> {
+    await this.stopVm(device.name);
+    const state = await readDeviceState(this.stateDir, device.name);
+    const bootUrl = state.ipxeScriptUrl ?? deviceUrls(this.options.config.server.publicUrl, device.name, '').script;
+    const guestPort = guestPortOf(bootUrl);
+    const firmware = this.firmwareOf(device);
+    const workDir = deviceDir(this.stateDir, device.name);
+    const disk = await this.diskFor(device, workDir);
+    const vm = await startVm({
+      firmware, bootUrl, workDir, forwards: [{ guestPort, socketPath: await this.serverSocket() }],
+      ...(device.macs[0] ? { mac: device.macs[0] } : {}), ...(device.uuid ? { uuid: device.uuid } : {}),
+      ...(disk ? { disk } : {}), ...(this.options.memoryMb ? { memoryMb: this.options.memoryMb } : {}), ...(this.options.keep ? { keep: true } : {}),
+    });
+    this.vms.set(device.name, vm);
+    void vm.exited.then(() => {
+      if (this.vms.get(device.name) === vm) this.vms.delete(device.name);
+    });
+    await writeDeviceState(this.stateDir, device.name, { ...state, firmware, startedAt: new Date().toISOString(), ...(vm.pid ? { pgid: vm.pid } : {}) });
+  }
+
+  private async diskFor(device: DeviceConfig, workDir: string): Promise<string | undefined> {
+    const manifest = await readManifest(this.stateDir, device.image).catch(() => undefined);
+    if (!manifest?.installer) return undefined;
+    const disk = join(workDir, 'disk.qcow2');
+    if (existsSync(disk)) return disk;
+    try {
+      await execa('qemu-img', ['create', '-q', '-f', 'qcow2', disk, `${this.options.diskGb ?? 8}G`]);
+    } catch (error) {
+      throw new ProviderError(`cannot create the VM disk ${disk}: ${(error as Error).message}`, { hint: 'qemu-img comes with the Debian package qemu-utils' });
+    }
+    return disk;
+  }
+
+  /** The unix socket the VM's port is forwarded to: the server's own, or a bridge to its TCP listener. */
+  private async serverSocket(): Promise<string> {
+    if (this.options.serverSocket) return this.options.serverSocket;
+    if (this.bridge) return this.bridge.socket;
+    const { host, port } = this.options.config.server.listen;
+    const socket = join(this.stateDir, 'qemu', `bridge-${process.pid}.sock`);
+    const server = createServer((guest) => {
+      const upstream = createConnection({ host, port });
+      guest.pipe(upstream).pipe(guest);
+      guest.on('error', () => upstream.destroy());
+      upstream.on('error', () => guest.destroy());
+    });
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(socket, resolve);
+    });
+    server.unref();
+    this.bridge = { socket, server };
+    return socket;
+  }
+}
