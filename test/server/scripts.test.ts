@@ -1,12 +1,15 @@
 import { existsSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseConfig } from '../../src/config/load.js';
 import { renderChainScript, renderDeviceScript } from '../../src/ipxe/index.js';
 import { readManifest } from '../../src/image/store.js';
 import { createApp } from '../../src/server/app.js';
 import { EventStore } from '../../src/events/store.js';
-import { SECRET, startFixture } from './fixture.js';
+import { configText, SECRET, startFixture } from './fixture.js';
 import type { Fixture } from './fixture.js';
 
 let f: Fixture;
@@ -55,6 +58,27 @@ describe('iPXE scripts', () => {
     events.close();
     const warning = lines.map((l) => JSON.parse(l) as Record<string, unknown>).find((l) => l.msg === 'unknown device asked for its script');
     expect(warning?.asked).toBe('02-00-00-00-00-99');
+  });
+});
+
+describe('a device whose image is not built', () => {
+  it('gets 503 and the log names the image', async () => {
+    const lines: string[] = [];
+    const sink = new Writable({ write: (chunk: Buffer, _e, cb) => (lines.push(chunk.toString()), cb()) });
+    const config = parseConfig(
+      `${configText(f.stateDir)}  nb-1:\n    image: unbuilt\n`.replace('images:\n', 'images:\n  unbuilt: { type: files, kernel: /srv/k, initrd: /srv/i }\n'),
+      join(f.dir, 'other.yaml'),
+    );
+    const events = new EventStore(':memory:');
+    const { handler } = createApp({ config, secret: SECRET, events, logger: pino(sink) });
+    const server = createServer(handler).listen(0, '127.0.0.1');
+    await new Promise((r) => server.once('listening', r));
+    const res = await fetch(`http://127.0.0.1:${(server.address() as { port: number }).port}/ipxe/nb-1`);
+    server.close();
+    events.close();
+    expect(res.status).toBe(503);
+    expect(await res.text()).toBe('image unbuilt of device nb-1 has not been built\n');
+    expect(lines.join('')).toContain('image not built');
   });
 });
 
