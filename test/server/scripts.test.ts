@@ -1,4 +1,3 @@
-import { existsSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
@@ -100,13 +99,16 @@ describe('per-device installer answers', () => {
     }
   });
 
-  it.skipIf(!existsSync(new URL('../../src/installer/preseed.ts', import.meta.url)))(
-    "renders a device's preseed with its own token",
-    async () => {
-      const res = await fetch(`${f.url}/preseed/web-1.cfg?token=${f.token('web-1')}`);
-      expect(res.status).toBe(200);
+  it("renders a device's preseed and kickstart with its own token: hostname, bond MACs, phone-home URL", async () => {
+    for (const path of [`/preseed/web-1.cfg?token=${f.token('web-1')}`, `/kickstart/web-1.ks?token=${f.token('web-1')}`]) {
+      const res = await fetch(f.url + path);
+      expect(res.status, path).toBe(200);
+      expect(res.headers.get('cache-control')).toBe('no-store');
       const text = await res.text();
-      expect(text).toContain('web-1');
-    },
-  );
+      expect(text, path).toContain('web-1');
+      expect(text, path).toContain('b4:96:91:aa:bb:02');
+      expect(text, path).toContain(`/events/web-1?token=${f.token('web-1')}`);
+      expect(text, path).not.toContain(f.token('web-2'));
+    }
+  });
 });
