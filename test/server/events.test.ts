@@ -19,9 +19,13 @@ async function boot(device: string): Promise<void> {
 describe('boot events', () => {
   it('records script, kernel and initrd fetches for the device, with bytes and client', async () => {
     await boot('web-2');
-    await new Promise((r) => setTimeout(r, 20));
+    await (await fetch(`${f.url}/preseed/web-2.cfg?token=${f.token('web-2')}`)).text();
+    await (await fetch(`${f.url}/kickstart/web-2.ks?token=${f.token('web-2')}`)).text();
+    await (await fetch(`${f.url}/preseed/web-2.cfg?token=${f.token('web-1')}`)).text(); // refused: not recorded
+    await (await fetch(`${f.url}/assets/${f.kernel.sha256}/linux`, { method: 'HEAD' })).text(); // no body: not recorded
     const events = await fetchEvents(f.url, 'web-2');
-    expect(events.map((e) => e.kind)).toEqual(['script', 'kernel', 'initrd']);
+    expect(events.map((e) => e.kind)).toEqual(['script', 'kernel', 'initrd', 'preseed', 'kickstart']);
+    expect(events[3]).toMatchObject({ path: '/preseed/web-2.cfg', client: '127.0.0.1' });
     expect(events[1]).toMatchObject({ device: 'web-2', bytes: f.kernel.size, client: '127.0.0.1', path: `/assets/${f.kernel.sha256}/linux` });
     expect(events[2]!.bytes).toBe(f.initrd.size);
     expect(Date.parse(events[0]!.time)).not.toBeNaN();
@@ -65,7 +69,7 @@ describe('boot events', () => {
 
   it('keeps the history across a restart', async () => {
     const before = await fetchEvents(f.url, 'web-2');
-    expect(before.length).toBeGreaterThan(3);
+    expect(before.length).toBeGreaterThan(5);
     f = await f.restart();
     const after = await fetchEvents(f.url, 'web-2');
     expect(after).toEqual(before);
