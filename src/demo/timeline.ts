@@ -34,7 +34,7 @@ export function shares(marks: readonly Mark[]): Record<Owner, number> {
 export function formatTimeline(marks: readonly Mark[]): string {
   const sorted = sortMarks(marks);
   const width = Math.max(...sorted.map((m) => m.phase.length), 5);
-  const lines = ['  at      +delta   phase'.padEnd(27 + width) + 'time spent by'];
+  const lines = [`  ${'at'.padStart(6)}  ${'+delta'.padStart(7)}  ${'phase'.padEnd(width)}  time spent by`];
   let previous = 0;
   for (const mark of sorted) {
     const delta = mark.atMs - previous;
