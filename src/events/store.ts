@@ -127,5 +127,10 @@ function fromRow(row: Row): BootEvent {
 
 /** Drops undefined fields so JSON and equality checks stay clean. */
 function compact(event: BootEvent): BootEvent {
-  return Object.fromEntries(Object.entries(event).filter(([, v]) => v !== undefined)) as unknown as BootEvent;
+  const out: Record<string, unknown> = {};
+  for (const key in event) {
+    const value = (event as unknown as Record<string, unknown>)[key];
+    if (value !== undefined) out[key] = value;
+  }
+  return out as unknown as BootEvent;
 }
