@@ -12,7 +12,9 @@ cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; rm -r
 trap cleanup EXIT
 
 free_port() { node -e 's=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})'; }
-wait_http() { for _ in $(seq 100); do curl -fsS -o /dev/null "$1" 2>/dev/null && return 0; sleep 0.1; done; echo "server at $1 did not come up" >&2; exit 1; }
+# GET a URL to the end (no curl needed); fails unless 200
+fetch_ok() { node -e 'fetch(process.argv[1]).then(async (r) => { await r.arrayBuffer(); process.exit(r.ok ? 0 : 1); }, () => process.exit(1))' "$1"; }
+wait_http() { for _ in $(seq 100); do fetch_ok "$1" && return 0; sleep 0.1; done; echo "server at $1 did not come up" >&2; exit 1; }
 
 # --- the assets, stored the way metalboot stores them --------------------------------------------
 STATE="$WORK/state"; WWW="$WORK/www"
@@ -75,7 +77,7 @@ PIDS+=("$!")
 
 wait_http "http://127.0.0.1:$MB_PORT/boot.ipxe"; wait_http "http://127.0.0.1:$NG_PORT/assets/$K/linux"; wait_http "http://127.0.0.1:$EX_PORT/assets/$K/linux"
 # warm every server's page cache / memory cache
-for port in $MB_PORT $NG_PORT $EX_PORT; do curl -fsS -o /dev/null "http://127.0.0.1:$port/assets/$K/linux"; curl -fsS -o /dev/null "http://127.0.0.1:$port/assets/$I/initrd.gz"; done
+for port in $MB_PORT $NG_PORT $EX_PORT; do fetch_ok "http://127.0.0.1:$port/assets/$K/linux"; fetch_ok "http://127.0.0.1:$port/assets/$I/initrd.gz"; done
 sleep 1
 
 # wrk → "<bytes/s> <requests/s>"
