@@ -11,6 +11,7 @@ import type { ImageManifest } from '../image/manifest.js';
 import { AssetCache } from './asset-cache.js';
 import { ManifestCache } from './manifest-cache.js';
 import { clientAddress } from './logging.js';
+import type { PortMacs } from './port-macs.js';
 
 export interface AppDeps {
   readonly config: Config;
@@ -23,6 +24,8 @@ export interface AppDeps {
   readonly maxUploadBytes?: number;
   /** Take client addresses from X-Forwarded-For (behind a tunnel or reverse proxy). Default false. */
   readonly trustForwardedFor?: boolean;
+  /** Bond slave MACs when the config lists none (the Metal device's network_ports). */
+  readonly portMacs?: PortMacs;
 }
 
 export const DEFAULT_MAX_UPLOAD = 8 * 1024 ** 3;
@@ -35,6 +38,7 @@ export class ServerContext {
   readonly uploadToken: string | undefined;
   readonly maxUploadBytes: number;
   readonly trustForwardedFor: boolean;
+  readonly portMacs: PortMacs;
   readonly assets: AssetCache;
   readonly manifests: ManifestCache;
   /** Client address → the device whose script it fetched last (asset attribution). */
@@ -53,6 +57,7 @@ export class ServerContext {
     this.uploadToken = deps.uploadToken || undefined;
     this.maxUploadBytes = deps.maxUploadBytes ?? DEFAULT_MAX_UPLOAD;
     this.trustForwardedFor = deps.trustForwardedFor ?? false;
+    this.portMacs = deps.portMacs ?? (async (device) => device.macs);
     this.assets = new AssetCache(deps.config.server.cacheBytes);
     this.manifests = new ManifestCache();
   }

@@ -39,7 +39,7 @@ export function installerHandler(ctx: ServerContext, kind: InstallerKind) {
         image,
         baseUrl: config.server.publicUrl,
         token: deviceToken(ctx.secret, device.name),
-        bondMacs: device.macs,
+        bondMacs: await ctx.portMacs(device),
         template,
       };
       const body = Buffer.from(await renderInstaller(kind, input));

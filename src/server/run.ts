@@ -11,6 +11,8 @@ import type { Tunnel, TunnelOpener } from '../tunnel/index.js';
 import { tunnelOpener, TUNNELS } from '../tunnel/index.js';
 import { createLogger } from './logging.js';
 import { DEFAULT_DRAIN_MS, startServer } from './start.js';
+import { cachedPortMacs } from './port-macs.js';
+import type { PortMacs } from './port-macs.js';
 import type { RunningServer } from './start.js';
 
 export interface ServeOptions {
@@ -62,6 +64,7 @@ export async function runServe(options: ServeOptions, deps: ServeDeps = {}): Pro
     uploadToken: env.METALBOOT_TOKEN,
     // behind a tunnel every peer is the local agent: the device's address is in X-Forwarded-For
     trustForwardedFor: opener !== undefined,
+    ...(env.METAL_AUTH_TOKEN ? { portMacs: await metalPortMacs(base, env, logger) } : {}),
   });
   let tunnel: Tunnel | undefined;
   try {
@@ -113,3 +116,11 @@ export function parseListen(text: string): { host: string; port: number } {
 function urlOf(listen: { host: string; port: number }): string {
   return `http://${listen.host.includes(':') ? `[${listen.host}]` : listen.host}:${listen.port}`;
 }
+
+/** With METAL_AUTH_TOKEN set, devices without `macs` get their bond slaves from Metal's network_ports. */
+async function metalPortMacs(config: Config, env: NodeJS.ProcessEnv, logger: Logger): Promise<PortMacs> {
+  const { createProvider } = await import('../providers/metal/index.js');
+  const provider = createProvider({ config, env });
+  return cachedPortMacs(async (metalId) => (await provider.getDevice(metalId)).macs, { warn: (message) => logger.warn(message) });
+}
+

@@ -12,6 +12,7 @@ import type { Logger } from 'pino';
 import type { Config } from '../config/types.js';
 import { EventStore } from '../events/store.js';
 import { createApp } from './app.js';
+import type { PortMacs } from './port-macs.js';
 import type { ServerContext } from './context.js';
 
 export interface StartOptions {
@@ -26,6 +27,8 @@ export interface StartOptions {
   readonly maxUploadBytes?: number;
   /** Take client addresses from X-Forwarded-For (set by `serve --tunnel`). */
   readonly trustForwardedFor?: boolean;
+  /** Bond slave MACs when the config lists none (see port-macs.ts). */
+  readonly portMacs?: PortMacs;
   /** Events database (default `<stateDir>/events.db`). */
   readonly eventsFile?: string;
 }
@@ -52,6 +55,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     uploadToken: options.uploadToken,
     maxUploadBytes: options.maxUploadBytes,
     trustForwardedFor: options.trustForwardedFor,
+    ...(options.portMacs ? { portMacs: options.portMacs } : {}),
   });
   const servers: Server[] = [];
   let url: string | undefined;
