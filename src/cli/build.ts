@@ -3,7 +3,6 @@ import type { Command } from 'commander';
 import { SingleBar } from 'cli-progress';
 import { resolve } from 'node:path';
 import type { DownloadProgress } from '../image/download.js';
-import { buildImage } from '../image/build.js';
 import { addConfigOption, loadConfigFromOptions, printJson } from './common.js';
 
 interface BuildCliOptions {
@@ -47,6 +46,7 @@ export function registerBuild(program: Command): void {
     )
     .addHelpText('after', '\nExamples:\n  metalboot build debian12\n  metalboot build lk --out ./dist-state --json')
     .action(async (name: string, options: BuildCliOptions) => {
+      const { buildImage } = await import('../image/build.js');
       const config = await loadConfigFromOptions(options);
       const onProgress = options.json ? undefined : progressReporter();
       const result = await buildImage(config, name, {

@@ -5,8 +5,6 @@ import { join } from 'node:path';
 import type { Command } from 'commander';
 import { execa } from 'execa';
 import { ProviderError } from '../errors.js';
-import { resolveDevice } from '../reimage/resolve.js';
-import { loadOptionalConfig, loadProvider } from '../reimage/provider-factory.js';
 import { addConfigOption } from './common.js';
 
 interface ConsoleOptions {
@@ -33,6 +31,8 @@ export function registerConsole(program: Command): void {
     .summary("open a device's serial console")
     .description("Open the device's serial-over-SSH console (Equinix Metal SOS: ssh <device-id>@<sos host>). Leave it with ~. on a new line.")
     .action(async (key: string, options: ConsoleOptions) => {
+      const { resolveDevice } = await import('../reimage/resolve.js');
+      const { loadOptionalConfig, loadProvider } = await import('../reimage/provider-factory.js');
       const config = await loadOptionalConfig(options.config);
       const provider = await loadProvider(options.provider, { ...(config ? { config } : {}), ...(options.apiUrl ? { apiUrl: options.apiUrl } : {}) });
       const { id } = await resolveDevice(provider, config, key);

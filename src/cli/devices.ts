@@ -1,7 +1,6 @@
 /** `metalboot devices`: the provider's devices (id, hostname, state, OS, always_pxe, ipxe_script_url, plan, metro). */
 import type { Command } from 'commander';
 import { deviceRow, formatDeviceTable } from '../reimage/devices-table.js';
-import { loadOptionalConfig, loadProvider } from '../reimage/provider-factory.js';
 import { addConfigOption, printJson } from './common.js';
 
 interface DevicesOptions {
@@ -24,6 +23,7 @@ export function registerDevices(program: Command): void {
     .summary("list the project's devices")
     .description('List the devices of the project ($METAL_PROJECT_ID or metal.project_id): id, hostname, state, OS, always_pxe, plan, metro, ipxe_script_url.')
     .action(async (options: DevicesOptions) => {
+      const { loadOptionalConfig, loadProvider } = await import('../reimage/provider-factory.js');
       const config = await loadOptionalConfig(options.config);
       const provider = await loadProvider(options.provider, { ...(config ? { config } : {}), ...(options.apiUrl ? { apiUrl: options.apiUrl } : {}) });
       const devices = await provider.listDevices({

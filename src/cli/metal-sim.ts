@@ -3,7 +3,6 @@ import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { parse } from 'yaml';
 import { UsageError } from '../errors.js';
-import { createMetalSimulator } from '../sim/metal/index.js';
 import type { SimDeviceSeed } from '../sim/metal/index.js';
 
 interface SimOptions {
@@ -23,6 +22,7 @@ export function registerMetalSim(program: Command): void {
     .summary('run a local Equinix Metal API simulator')
     .description('Serve the Metal device API on 127.0.0.1, validating every request and response against the official spec. Prints the METAL_API_URL and METAL_PROJECT_ID to use. Any X-Auth-Token is accepted.')
     .action(async (options: SimOptions) => {
+      const { createMetalSimulator } = await import('../sim/metal/index.js');
       const match = /^(127\.0\.0\.1|localhost):(\d{1,5})$/.exec(options.listen);
       if (!match) throw new UsageError(`--listen must be 127.0.0.1:PORT, got "${options.listen}"`);
       const devices = options.devices === undefined ? [{ hostname: 'web-1', operatingSystem: 'custom_ipxe' }, { hostname: 'db-1' }] : await readSeeds(options.devices);

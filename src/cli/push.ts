@@ -2,9 +2,6 @@
 import type { Command } from 'commander';
 import { loadServerSecret } from '../config/secret.js';
 import { UsageError } from '../errors.js';
-import { openDestination } from '../push/destination.js';
-import { terminalProgress } from '../push/progress.js';
-import { pushImage } from '../push/push.js';
 import { addConfigOption, loadConfigFromOptions, printJson } from './common.js';
 
 interface PushCliOptions {
@@ -36,6 +33,9 @@ export function registerPush(program: Command): void {
         '  METALBOOT_TOKEN=… metalboot push debian12 --to https://boot.example.net',
     )
     .action(async (image: string, options: PushCliOptions) => {
+      const { openDestination } = await import('../push/destination.js');
+      const { terminalProgress } = await import('../push/progress.js');
+      const { pushImage } = await import('../push/push.js');
       const config = await loadConfigFromOptions(options);
       if (options.baseUrl !== undefined && !/^https?:\/\/[^/]/.test(options.baseUrl)) {
         throw new UsageError(`--base-url ${JSON.stringify(options.baseUrl)} must be an http:// or https:// URL`);

@@ -1,12 +1,8 @@
 /** `metalboot reimage <device>`: boot a device into its metalboot image (or a stock OS), optionally waiting. */
 import type { Command } from 'commander';
-import { followEvents } from '../events/client.js';
 import { ProviderError, UsageError } from '../errors.js';
 import { describeMetalCall } from '../providers/metal/describe.js';
-import { createProgress, reimage, resolveDevice } from '../reimage/index.js';
 import type { CallRecord, FollowFn, ReimageSummary } from '../reimage/index.js';
-import { loadOptionalConfig, loadProvider } from '../reimage/provider-factory.js';
-import { ipxeTarget, osTarget } from '../reimage/target.js';
 import { formatElapsed } from '../reimage/progress.js';
 import { addConfigOption, printJson } from './common.js';
 
@@ -58,6 +54,10 @@ export function registerReimage(program: Command): void {
 }
 
 export async function runReimage(key: string, options: ReimageOptions): Promise<ReimageSummary> {
+  const { followEvents } = await import('../events/client.js');
+  const { createProgress, reimage, resolveDevice } = await import('../reimage/index.js');
+  const { loadOptionalConfig, loadProvider } = await import('../reimage/provider-factory.js');
+  const { ipxeTarget, osTarget } = await import('../reimage/target.js');
   const timeoutSeconds = Number(options.timeout);
   if (!Number.isFinite(timeoutSeconds) || timeoutSeconds <= 0) throw new UsageError(`--timeout must be a number of seconds, got "${options.timeout}"`);
   if (options.userdata !== undefined && options.os === undefined) throw new UsageError('--userdata goes with --os <slug> (a custom iPXE image gets its settings from the config)');

@@ -1,7 +1,6 @@
 /** `metalboot serve`: the boot asset server (assets, per-device scripts, installer answers, events, uploads). */
 import type { Command } from 'commander';
 import { UsageError } from '../errors.js';
-import { runServe } from '../server/run.js';
 import { addConfigOption, resolveConfigPath } from './common.js';
 
 interface ServeCliOptions {
@@ -29,6 +28,7 @@ export function registerServe(program: Command): void {
     .option('--drain <seconds>', 'on SIGTERM, wait at most this long for downloads to finish', '30')
     .addHelpText('after', '\nExamples:\n  metalboot serve\n  metalboot serve --listen 0.0.0.0:8080 --public-url http://10.0.0.5:8080\n  NGROK_AUTHTOKEN=… metalboot serve --tunnel ngrok')
     .action(async (options: ServeCliOptions) => {
+      const { runServe } = await import('../server/run.js');
       const drain = Number(options.drain);
       if (!Number.isFinite(drain) || drain < 0) throw new UsageError(`--drain ${JSON.stringify(options.drain)} is not a number of seconds`);
       if (options.publicUrl !== undefined && !/^https?:\/\/[^/]/.test(options.publicUrl)) {
