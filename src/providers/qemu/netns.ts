@@ -3,6 +3,8 @@
  * (relay-script.ts), as its own process group, and makes sure it ends: stop(), the hard timeout,
  * and this process exiting (vm-registry.ts) all kill the whole group.
  */
+import { closeSync, openSync } from 'node:fs';
+import type { Socket } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { execa } from 'execa';
 import type { ResultPromise } from 'execa';
@@ -33,6 +35,8 @@ export interface NetnsSpawnOptions {
   timeoutMs?: number;
   /** Not killed when this process exits. */
   keep?: boolean;
+  /** Do not keep this process alive for it: when nothing else is left to do, the process exits (and kills it). */
+  unref?: boolean;
 }
 
 export interface NetnsProcess {
@@ -53,7 +57,10 @@ export async function spawnInNetns(opts: NetnsSpawnOptions): Promise<NetnsProces
   });
   const unshareArgs = process.getuid?.() === 0 ? ['-n'] : ['-r', '-n'];
   const stdin: 'ignore' | 'pipe' = opts.keep ? 'ignore' : 'pipe';
-  const output = opts.output === 'pipe' ? ('pipe' as const) : { file: opts.output.file, append: true };
+  // A file gets its own descriptor handed to the child: no stream in this process keeps it alive.
+  const logFd = opts.output === 'pipe' ? undefined : openSync(opts.output.file, 'a');
+  // (execa's types accept a descriptor only as a literal type, hence the cast.)
+  const output = logFd === undefined ? ('pipe' as const) : (logFd as 3);
   const child = execa('unshare', [...unshareArgs, '--', process.execPath, '-e', RELAY_SCRIPT, config], {
     detached: true,
     buffer: false,
@@ -64,6 +71,7 @@ export async function spawnInNetns(opts: NetnsSpawnOptions): Promise<NetnsProces
     ...(opts.env ? { env: opts.env } : {}),
     ...(opts.cwd ? { cwd: opts.cwd } : {}),
   });
+  if (logFd !== undefined) closeSync(logFd);
   const spawned = child.pid;
   if (spawned === undefined) {
     const result = await child;
@@ -72,8 +80,11 @@ export async function spawnInNetns(opts: NetnsSpawnOptions): Promise<NetnsProces
     });
   }
   const pgid: number = spawned;
-  if (opts.keep) child.unref();
-  else trackVm(pgid);
+  if (opts.keep || opts.unref) {
+    child.unref();
+    (child.stdin as Socket | null)?.unref();
+  }
+  if (!opts.keep) trackVm(pgid);
 
   let done = false;
   const exited: Promise<number | null> = child.then((result) => {
@@ -93,6 +104,7 @@ export async function spawnInNetns(opts: NetnsSpawnOptions): Promise<NetnsProces
   };
   if (opts.timeoutMs !== undefined) {
     const timer = setTimeout(() => void stop(), opts.timeoutMs);
+    if (opts.unref) timer.unref();
     void exited.then(() => clearTimeout(timer));
   }
   return { pgid, child, exited, isDone: () => done, stop };

@@ -138,6 +138,7 @@ export class QemuProvider implements Provider {
       firmware, bootUrl, workDir, forwards: [{ guestPort, socketPath: await this.serverSocket() }],
       ...(device.macs[0] ? { mac: device.macs[0] } : {}), ...(device.uuid ? { uuid: device.uuid } : {}),
       ...(disk ? { disk } : {}), ...(this.options.memoryMb ? { memoryMb: this.options.memoryMb } : {}), ...(this.options.keep ? { keep: true } : {}),
+      unref: true, // a command that is done exits, and takes its VMs with it (vm-registry)
     });
     this.vms.set(device.name, vm);
     void vm.exited.then(() => {

@@ -26,6 +26,8 @@ export interface StartVmOptions extends Omit<QemuArgsInput, 'ttyS0Log' | 'ttyS1L
   timeoutMs?: number;
   /** Leave the VM running when this process exits (`--keep`); stop() still kills it. */
   keep?: boolean;
+  /** The VM does not keep this process alive (it still dies when the process exits, unless `keep`). */
+  unref?: boolean;
 }
 
 export interface RunningVm {
@@ -62,11 +64,11 @@ export async function startVm(opts: StartVmOptions): Promise<RunningVm> {
     ovmfVars = join(opts.workDir, 'OVMF_VARS.fd');
     await copyFile(DEFAULT_OVMF_VARS, ovmfVars);
   }
-  const { workDir: _w, forwards, timeoutMs, keep, ...argsInput } = opts;
+  const { workDir: _w, forwards, timeoutMs, keep, unref, ...argsInput } = opts;
   const args = qemuArgs({ ...argsInput, ttyS0Log, ttyS1Log, ...(ovmfVars ? { ovmfVars } : {}), ...(serconFile ? { serconFile } : {}) });
   const proc = await spawnInNetns({
     file: QEMU_BINARY, args, forwards, output: { file: qemuLog },
-    ...(timeoutMs === undefined ? {} : { timeoutMs }), ...(keep ? { keep } : {}),
+    ...(timeoutMs === undefined ? {} : { timeoutMs }), ...(keep ? { keep } : {}), ...(unref ? { unref } : {}),
   });
 
   const readConsole = async (): Promise<string> => readFile(ttyS1Log, 'utf8');
