@@ -64,16 +64,19 @@ async function ensurePackages(): Promise<void> {
 async function runDemo(firmware: Firmware, timeoutMs: number, options: DemoOptions): Promise<void> {
   const dir = await mkdtemp('/tmp/metalboot-demo-');
   let stack: Stack | undefined;
-  const cleanup = async (): Promise<void> => {
+  // One cleanup, whoever asks first (Ctrl-C or the normal end): both wait for the same run.
+  let cleaning: Promise<void> | undefined;
+  const cleanup = (): Promise<void> => (cleaning ??= (async () => {
     await stack?.close().catch(() => {});
-    if (!options.keep) await rm(dir, { recursive: true, force: true });
-  };
+    if (!options.keep) await rm(dir, { recursive: true, force: true, maxRetries: 3 });
+  })());
   const interrupted = (): void => {
     process.stderr.write('\ninterrupted: stopping the VM and cleaning up\n');
     void cleanup().finally(() => process.exit(130));
   };
-  process.once('SIGINT', interrupted);
-  process.once('SIGTERM', interrupted);
+  // `on`, not `once`: vm-registry leaves exiting to us only while our listener is still registered.
+  process.on('SIGINT', interrupted);
+  process.on('SIGTERM', interrupted);
   try {
     say(`building the Debian 12 installer image and starting the server + Metal simulator (in ${dir})`);
     stack = await startStack({ dir, firmware, vmTimeoutMs: timeoutMs, operatingSystem: 'custom_ipxe' });

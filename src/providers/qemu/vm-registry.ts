@@ -43,6 +43,7 @@ function install(): void {
     const handler = (): void => {
       killAllVms();
       // Someone else (e.g. a command's own cleanup) handles the signal: leave exiting to them.
+      // (Their listener must be registered with process.on: a `once` listener is already gone here.)
       if (process.listenerCount(signal) > 1) return;
       process.removeListener(signal, handler);
       process.kill(process.pid, signal);
