@@ -4,6 +4,7 @@
  * decides from ttyS1 (and the firmware's ttyS0) whether it booted. Never hangs: known failure
  * lines end the boot at once, and every boot has a hard deadline.
  */
+import { rmSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -74,9 +75,18 @@ export async function runBootTest(config: Config, key: string, options: BootTest
     logger: createLogger({ level: 'info', destination: join(workDir, 'server.log') }),
   });
   const results: FirmwareResult[] = [];
+  // Ctrl-C: the VM registry kills the VM; the scratch directory goes too (process.on, see vm-registry).
+  const interrupted = (): void => {
+    if (!options.keepDir) rmSync(workDir, { recursive: true, force: true });
+    process.exit(130);
+  };
+  process.on('SIGINT', interrupted);
+  process.on('SIGTERM', interrupted);
   try {
     for (const firmware of options.firmwares) results.push(await bootOnce(target, server, firmware, expectedArgs, join(workDir, firmware), options));
   } finally {
+    process.off('SIGINT', interrupted);
+    process.off('SIGTERM', interrupted);
     await server.close(1_000);
     if (!options.keepDir) await rm(workDir, { recursive: true, force: true });
   }
