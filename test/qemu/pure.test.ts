@@ -5,7 +5,7 @@ import { consoleText, lastLines } from '../../src/providers/qemu/console-text.js
 import { bootTarget, expectedKernelArgs } from '../../src/providers/qemu/boot-target.js';
 import type { BootTestResult } from '../../src/providers/qemu/boot-test.js';
 import { bootTestJson, formatBootTest } from '../../src/providers/qemu/boot-test-report.js';
-import { guestPortOf } from '../../src/providers/qemu/sim-bridge.js';
+import { createSimBridge, guestPortOf } from '../../src/providers/qemu/sim-bridge.js';
 import { formatTimeline, shares } from '../../src/demo/timeline.js';
 import type { Mark } from '../../src/demo/timeline.js';
 import { demoConfigYaml } from '../../src/demo/config-text.js';
@@ -118,5 +118,25 @@ describe('small rules', () => {
     const loaded = parseConfig(text, '/tmp/metalboot.yaml');
     expect(loaded.server.publicUrl).toBe('http://10.0.2.2:8080');
     expect(loaded.devices['web-1']).toMatchObject({ metalId: '6f9d3b5e-0000-4000-8000-000000000001', firmware: 'uefi', image: 'debian12' });
+  });
+});
+
+describe('sim bridge decisions (no VM started)', () => {
+  const device = {
+    id: 'd1', hostname: 'web-1', state: 'active' as const, operatingSystem: 'custom_ipxe', alwaysPxe: false, plan: 'c3.small.x86', metro: 'da',
+    macs: ['b4:96:91:00:00:01'], tags: [], createdAt: '', updatedAt: '',
+  };
+  const bridge = createSimBridge({ serverSocket: '/nonexistent.sock', workRoot: '/nonexistent', firmware: 'bios' });
+
+  it('a reboot without always_pxe boots the disk: no VM', async () => {
+    await bridge.hooks.onBoot!(device, { reason: 'reboot', ipxeScriptUrl: 'http://10.0.2.2:8080/ipxe/web-1' });
+    expect(bridge.vm('d1')).toBeUndefined();
+  });
+
+  it('a reinstall to a script the VM cannot reach is refused with the fix', async () => {
+    await expect(bridge.hooks.onBoot!(device, { reason: 'reinstall', ipxeScriptUrl: 'http://boot.example.net/ipxe/web-1' })).rejects.toMatchObject({
+      message: expect.stringContaining('a QEMU-backed device cannot fetch http://boot.example.net/ipxe/web-1') as unknown,
+      hint: 'set server.public_url to http://10.0.2.2:<port> for simulated devices',
+    });
   });
 });
