@@ -40,6 +40,11 @@ export interface Provider {
   reinstall(id: string, options: ReinstallOptions): Promise<void>;
   powerOn(id: string): Promise<void>;
   powerOff(id: string): Promise<void>;
+  /**
+   * How this host checks a URL the device will fetch, before anything is changed (default: fetch).
+   * QEMU devices see the server at 10.0.2.2, which only exists inside their network namespace.
+   */
+  probeFetch?(url: string, init: RequestInit): Promise<Response>;
   /** The command that opens the device's serial console (argv, no shell). */
   consoleCommand(id: string): Promise<{ readonly file: string; readonly args: readonly string[] }>;
 }

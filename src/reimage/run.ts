@@ -46,7 +46,8 @@ export async function reimage(deps: ReimageDeps, input: ReimageInput): Promise<R
   if (notReady) throw new MetalbootError(notReady, { code: 'E_NOT_READY', hint: 'nothing was changed' });
 
   if (target.kind === 'ipxe') {
-    const failures = await checkReachable(target.checkUrls, deps.reachability);
+    const probe = deps.provider.probeFetch?.bind(deps.provider);
+    const failures = await checkReachable(target.checkUrls, { ...(probe ? { fetch: probe } : {}), ...deps.reachability });
     if (failures.length > 0) {
       throw new MetalbootError(
         `not re-imaging ${label}: ${failures.length === 1 ? 'a URL' : `${failures.length} URLs`} its iPXE script needs ${failures.length === 1 ? 'is' : 'are'} unreachable: ${failures.map((f) => `${f.url} (${f.reason})`).join(', ')}`,

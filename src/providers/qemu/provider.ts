@@ -24,6 +24,7 @@ import { deviceDir, groupAlive, readDeviceState, writeDeviceState } from './devi
 import { guestPortOf } from './sim-bridge.js';
 import { killGroup } from './vm-registry.js';
 import { startVm } from './vm.js';
+import { probeThroughSocket } from './probe.js';
 import type { RunningVm } from './vm.js';
 
 export interface QemuProviderOptions {
@@ -158,6 +159,11 @@ export class QemuProvider implements Provider {
       throw new ProviderError(`cannot create the VM disk ${disk}: ${(error as Error).message}`, { hint: 'qemu-img comes with the Debian package qemu-utils' });
     }
     return disk;
+  }
+
+  /** Checks the device's URLs the way its VM will reach them (10.0.2.2 → the server socket). */
+  probeFetch(url: string, init: RequestInit): Promise<Response> {
+    return probeThroughSocket(url, init, () => this.serverSocket());
   }
 
   /** The unix socket the VM's port is forwarded to: the server's own, or a bridge to its TCP listener. */
