@@ -3,7 +3,6 @@ import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import { execa } from 'execa';
 import { ProviderError } from '../errors.js';
 import { addConfigOption } from './common.js';
 
@@ -52,6 +51,7 @@ export function registerConsole(program: Command): void {
 }
 
 export async function runConsole(file: string, args: readonly string[]): Promise<void> {
+  const { execa } = await import('execa');
   try {
     const result = await execa(file, [...args], { stdio: 'inherit', reject: false });
     if (result.failed && (result as { code?: string }).code === 'ENOENT') throw Object.assign(new Error('ENOENT'), { code: 'ENOENT' });

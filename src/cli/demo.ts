@@ -9,11 +9,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import type { Command } from 'commander';
 import type { Firmware } from '../config/types.js';
 import { MetalbootError, UsageError } from '../errors.js';
-import { aptLine, installPackages, missingPackages } from '../demo/packages.js';
-import { redactTokens, runReimageScenario } from '../demo/scenario.js';
-import { startStack } from '../demo/stack.js';
 import type { Stack } from '../demo/stack.js';
-import { formatTimeline } from '../demo/timeline.js';
 
 interface DemoOptions {
   firmware: string;
@@ -49,6 +45,7 @@ export function registerDemo(program: Command): void {
 }
 
 async function ensurePackages(): Promise<void> {
+  const { aptLine, installPackages, missingPackages } = await import('../demo/packages.js');
   const missing = await missingPackages();
   if (missing.length === 0) return;
   if (process.getuid?.() !== 0) {
@@ -62,6 +59,9 @@ async function ensurePackages(): Promise<void> {
 }
 
 async function runDemo(firmware: Firmware, timeoutMs: number, options: DemoOptions): Promise<void> {
+  const { redactTokens, runReimageScenario } = await import('../demo/scenario.js');
+  const { startStack } = await import('../demo/stack.js');
+  const { formatTimeline } = await import('../demo/timeline.js');
   const dir = await mkdtemp('/tmp/metalboot-demo-');
   let stack: Stack | undefined;
   // One cleanup, whoever asks first (Ctrl-C or the normal end): both wait for the same run.
