@@ -59,7 +59,8 @@ async function ensurePackages(): Promise<void> {
 }
 
 async function runDemo(firmware: Firmware, timeoutMs: number, options: DemoOptions): Promise<void> {
-  const { redactTokens, runReimageScenario } = await import('../demo/scenario.js');
+  const { runReimageScenario } = await import('../demo/scenario.js');
+  const { redactTokens } = await import('../config/device-token.js');
   const { startStack } = await import('../demo/stack.js');
   const { formatTimeline } = await import('../demo/timeline.js');
   const dir = await mkdtemp('/tmp/metalboot-demo-');

@@ -15,3 +15,8 @@ export function checkDeviceToken(secret: string, device: string, token: string |
   const given = Buffer.from(token);
   return given.length === expected.length && timingSafeEqual(given, expected);
 }
+
+/** Hides device tokens (`token=…` in preseed/phone-home URLs) in text shown to people: consoles, reports. */
+export function redactTokens(text: string): string {
+  return text.replace(/token=[^&\s]+/g, 'token=REDACTED');
+}

@@ -14,6 +14,7 @@ import { followConsole } from './follow-console.js';
 import { postPhoneHome } from './phone-home.js';
 import type { Stack } from './stack.js';
 import type { Mark, Owner } from './timeline.js';
+import { redactTokens } from '../config/device-token.js';
 
 /** The Debian installer is running: the injected preseed's early_command, or d-i's first screens. */
 export const INSTALLER_UP = /METALBOOT-PRESEED-EARLY|Select a language|\(\*installer\)/;
@@ -102,10 +103,6 @@ export async function runReimageScenario(stack: Stack, options: ScenarioOptions)
   }
 }
 
-/** Per-device tokens (preseed/phone-home URLs on the kernel command line) never reach the terminal. */
-export function redactTokens(text: string): string {
-  return text.replace(/token=[^&\s]+/g, 'token=REDACTED');
-}
 
 function parseSummary(stdout: string): ReimageSummary | undefined {
   try {

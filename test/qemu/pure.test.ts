@@ -9,7 +9,7 @@ import { createSimBridge, guestPortOf } from '../../src/providers/qemu/sim-bridg
 import { formatTimeline, shares } from '../../src/demo/timeline.js';
 import type { Mark } from '../../src/demo/timeline.js';
 import { demoConfigYaml } from '../../src/demo/config-text.js';
-import { redactTokens } from '../../src/demo/scenario.js';
+import { redactTokens } from '../../src/config/device-token.js';
 import { aptLine } from '../../src/demo/packages.js';
 import type { ImageManifest } from '../../src/image/manifest.js';
 

@@ -1,5 +1,6 @@
 /** What `boot-test` prints (pure): per firmware the phase times, and on failure the phase reached and the console tail. */
 import type { BootPhase, BootTestResult, FirmwareResult } from './boot-test.js';
+import { redactTokens } from '../../config/device-token.js';
 
 const ORDER: readonly BootPhase[] = ['script', 'kernel', 'initrd', 'kernel up', 'success'];
 const seconds = (ms: number): string => `${(ms / 1000).toFixed(1)}s`;
@@ -20,7 +21,7 @@ export function formatBootTest(result: BootTestResult): string {
     lines.push(`      reached: ${r.reached} (${formatPhases(r)})`);
     if (r.consoleTail && r.consoleTail.length > 0) {
       lines.push(`      last ${r.consoleTail.length} lines of ${r.consoleTailFrom ?? 'the console'}:`);
-      for (const line of r.consoleTail) lines.push(`      | ${line.replace(/token=[^&\s]+/g, 'token=REDACTED')}`);
+      for (const line of r.consoleTail) lines.push(`      | ${redactTokens(line)}`);
     }
   }
   return `${lines.join('\n')}\n`;
@@ -32,10 +33,10 @@ export function bootTestJson(result: BootTestResult): unknown {
     image: result.image,
     device: result.device,
     ok: result.results.every((r) => r.ok),
-    expectedArgs: result.expectedArgs.map((a) => a.replace(/token=[^&\s]+/g, 'token=REDACTED')),
+    expectedArgs: result.expectedArgs.map(redactTokens),
     results: result.results.map(({ consoleLog: _log, consoleTail, ...r }) => ({
       ...r,
-      ...(consoleTail ? { consoleTail: consoleTail.map((l) => l.replace(/token=[^&\s]+/g, 'token=REDACTED')) } : {}),
+      ...(consoleTail ? { consoleTail: consoleTail.map(redactTokens) } : {}),
     })),
   };
 }

@@ -21,6 +21,7 @@ import type { BootTarget } from './boot-target.js';
 import { consoleText, lastLines } from './console-text.js';
 import { assertHostReady } from './host-check.js';
 import { startVm } from './vm.js';
+import { redactTokens } from '../../config/device-token.js';
 
 export const GUEST_PORT = 8080;
 /** Lines that mean the boot cannot succeed (iPXE, firmware, kernel). */
@@ -129,7 +130,7 @@ async function bootOnce(target: BootTarget, server: RunningServer, firmware: Fir
       if (cmdline && phases['kernel up'] === undefined) {
         const missing = expectedArgs.filter((arg) => !cmdline[1]!.split(/\s+/).includes(arg));
         if (missing.length > 0) {
-          error = `the kernel command line lacks ${missing.join(' ')}: ${cmdline[1]!.replace(/token=[^&\s]+/g, 'token=REDACTED')}`;
+          error = `the kernel command line lacks ${missing.join(' ')}: ${redactTokens(cmdline[1]!)}`;
           break;
         }
         note('kernel up');
