@@ -5,6 +5,7 @@ import type { Where } from './fields.js';
 import { checkKeys, fail, readHttpUrl, readInteger, readMapping, readOptionalString, readString, show } from './fields.js';
 import { normalizeImage, readPath } from './images.js';
 import { normalizeDevice } from './devices.js';
+import { listenUrl, parseListenAddress } from './listen.js';
 
 const TOP_KEYS = ['server', 'images', 'devices', 'metal'];
 const SERVER_KEYS = ['listen', 'public_url', 'state_dir', 'cache_mb'];
@@ -32,10 +33,9 @@ function normalizeServer(where: Where, value: unknown, dir: string): ServerConfi
   const map = value === undefined || value === null ? {} : readMapping(where, ['server'], value);
   checkKeys(where, ['server'], map, SERVER_KEYS);
   const listen = readListen(where, map.listen);
-  const host = listen.host.includes(':') ? `[${listen.host}]` : listen.host;
   return {
     listen,
-    publicUrl: map.public_url === undefined ? `http://${host}:${listen.port}` : readHttpUrl(where, ['server', 'public_url'], map.public_url),
+    publicUrl: map.public_url === undefined ? listenUrl(listen) : readHttpUrl(where, ['server', 'public_url'], map.public_url),
     stateDir: map.state_dir === undefined ? resolve(dir, '.metalboot') : readPath(where, ['server', 'state_dir'], map.state_dir, dir),
     cacheBytes: (map.cache_mb === undefined ? 256 : readInteger(where, ['server', 'cache_mb'], map.cache_mb, 0, 65_536)) * 1024 * 1024,
   };
@@ -44,12 +44,9 @@ function normalizeServer(where: Where, value: unknown, dir: string): ServerConfi
 function readListen(where: Where, value: unknown): { host: string; port: number } {
   if (value === undefined || value === null) return { host: '127.0.0.1', port: 8080 };
   const text = readString(where, ['server', 'listen'], value);
-  const match = /^(?:\[([0-9a-f:]+)\]|([^:[\]]+)):(\d{1,5})$/i.exec(text) ?? /^()()(\d{1,5})$/.exec(text);
-  const port = match ? Number(match[3]) : NaN;
-  if (!match || port > 65_535) {
-    fail(where, ['server', 'listen'], `${show(text)} is not HOST:PORT; expected something like 127.0.0.1:8080 or 0.0.0.0:80`);
-  }
-  return { host: match[1] || match[2] || '127.0.0.1', port };
+  const address = parseListenAddress(text, '127.0.0.1');
+  if (!address) fail(where, ['server', 'listen'], `${show(text)} is not HOST:PORT; expected something like 127.0.0.1:8080 or 0.0.0.0:80`);
+  return address;
 }
 
 function normalizeMetal(where: Where, value: unknown): MetalConfig {

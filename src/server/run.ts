@@ -5,6 +5,8 @@
 import type { Logger } from 'pino';
 import { loadConfig } from '../config/load.js';
 import { loadServerSecret } from '../config/secret.js';
+import { listenUrl, parseListenAddress } from '../config/listen.js';
+import type { ListenAddress } from '../config/listen.js';
 import type { Config } from '../config/types.js';
 import { UsageError } from '../errors.js';
 import type { Tunnel, TunnelOpener } from '../tunnel/index.js';
@@ -53,7 +55,7 @@ export async function runServe(options: ServeOptions, deps: ServeDeps = {}): Pro
   const opener = options.tunnel === undefined ? undefined : tunnelOpener(options.tunnel, deps.tunnels ?? TUNNELS);
 
   const base = await loadConfig(options.configFile);
-  const derived = base.server.publicUrl === urlOf(base.server.listen);
+  const derived = base.server.publicUrl === listenUrl(base.server.listen);
   const secret = await loadServerSecret(base.server.stateDir, env);
   const server = await startServer({
     config: base,
@@ -106,15 +108,10 @@ export async function runServe(options: ServeOptions, deps: ServeDeps = {}): Pro
   return { server, publicUrl, tunnel, done, reload, stop };
 }
 
-export function parseListen(text: string): { host: string; port: number } {
-  const match = /^(?:\[([^\]]+)\]|([^:]*)):(\d{1,5})$/.exec(text);
-  const port = Number(match?.[3]);
-  if (!match || port > 65535) throw new UsageError(`--listen ${JSON.stringify(text)} is not HOST:PORT (e.g. 127.0.0.1:8080, 0.0.0.0:80, [::1]:8080)`);
-  return { host: match[1] ?? (match[2] || '0.0.0.0'), port };
-}
-
-function urlOf(listen: { host: string; port: number }): string {
-  return `http://${listen.host.includes(':') ? `[${listen.host}]` : listen.host}:${listen.port}`;
+export function parseListen(text: string): ListenAddress {
+  const address = parseListenAddress(text, '0.0.0.0');
+  if (!address) throw new UsageError(`--listen ${JSON.stringify(text)} is not HOST:PORT (e.g. 127.0.0.1:8080, 0.0.0.0:80, [::1]:8080)`);
+  return address;
 }
 
 /** With METAL_AUTH_TOKEN set, devices without `macs` get their bond slaves from Metal's network_ports. */

@@ -12,6 +12,7 @@ import type { Logger } from 'pino';
 import type { Config } from '../config/types.js';
 import { EventStore } from '../events/store.js';
 import { createApp } from './app.js';
+import { listenUrl } from '../config/listen.js';
 import type { PortMacs } from './port-macs.js';
 import type { ServerContext } from './context.js';
 
@@ -66,7 +67,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       const server = await bind(handler, (s) => s.listen(listen.port, listen.host));
       servers.push(server);
       port = (server.address() as AddressInfo).port;
-      url = `http://${listen.host.includes(':') ? `[${listen.host}]` : listen.host}:${port}`;
+      url = listenUrl({ host: listen.host, port });
     }
     if (options.socketPath) {
       await rm(options.socketPath, { force: true });
