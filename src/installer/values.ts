@@ -4,8 +4,8 @@ import { RenderError } from '../errors.js';
 import { deviceUrls } from '../ipxe/urls.js';
 import { oneLine } from './template.js';
 import type { InstallerRenderInput } from './types.js';
+import { normalizeMac } from '../config/mac.js';
 
-const MAC = /^[0-9a-f]{2}(:[0-9a-f]{2}){5}$/;
 const BOND_WORD = /^[A-Za-z0-9.+_-]+$/;
 
 export interface CommonValues {
@@ -25,8 +25,11 @@ export function commonValues(input: InstallerRenderInput, source: string): Commo
   if (bondMacs.length === 0) {
     throw new RenderError(`${source}: device "${device.name}" has no NIC MACs for bond0`, { hint: `list them in devices.${device.name}.macs` });
   }
-  const macs = bondMacs.map((mac) => mac.toLowerCase());
-  for (const mac of macs) if (!MAC.test(mac)) throw new RenderError(`${source}: ${JSON.stringify(mac)} is not a MAC address`);
+  const macs = bondMacs.map((text) => {
+    const mac = normalizeMac(text);
+    if (!mac) throw new RenderError(`${source}: ${JSON.stringify(text)} is not a MAC address`);
+    return mac;
+  });
   const bond = device.bond;
   for (const [key, value] of [['mode', bond.mode], ['xmit_hash_policy', bond.xmitHashPolicy]] as const) {
     if (!BOND_WORD.test(value)) throw new RenderError(`${source}: devices.${device.name}.bond.${key} ${JSON.stringify(value)} is not a bonding option value`);

@@ -7,6 +7,7 @@
  * Software emulation only (TCG): nested KVM hangs iPXE on the machines this runs on.
  */
 import { UsageError } from '../../errors.js';
+import { normalizeMac, normalizeUuid } from '../../config/mac.js';
 
 export interface QemuArgsInput {
   firmware: 'bios' | 'uefi';
@@ -37,8 +38,6 @@ export const DEFAULT_MEMORY_MB = 1024;
 export const DEFAULT_CPUS = 1;
 export const DEFAULT_OVMF_CODE = '/usr/share/OVMF/OVMF_CODE_4M.fd';
 
-const MAC_RE = /^[0-9a-f]{2}(:[0-9a-f]{2}){5}$/i;
-const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** QEMU's option parser splits on `,`; a literal comma inside a value is written `,,`. */
 export function qemuOptValue(value: string): string {
@@ -49,7 +48,7 @@ export function qemuArgs(input: QemuArgsInput): string[] {
   validate(input);
   const memory = input.memoryMb ?? DEFAULT_MEMORY_MB;
   const cpus = input.cpus ?? DEFAULT_CPUS;
-  const nic = ['virtio-net-pci', 'netdev=n0', ...(input.mac ? [`mac=${input.mac.toLowerCase()}`] : [])].join(',');
+  const nic = ['virtio-net-pci', 'netdev=n0', ...(input.mac ? [`mac=${normalizeMac(input.mac)}`] : [])].join(',');
   const args = [
     '-name', 'metalboot',
     // No default CD-ROM, floppy, VGA, monitor or serial: firmware tries only the NIC, and the
@@ -67,7 +66,7 @@ export function qemuArgs(input: QemuArgsInput): string[] {
     '-serial', `file:${input.ttyS1Log}`,
   ];
   if (input.firmware === 'bios' && input.serconFile) args.push('-fw_cfg', `name=etc/sercon-port,file=${qemuOptValue(input.serconFile)}`);
-  if (input.uuid) args.push('-smbios', `type=1,uuid=${input.uuid.toLowerCase()}`);
+  if (input.uuid) args.push('-smbios', `type=1,uuid=${normalizeUuid(input.uuid)}`);
   if (input.firmware === 'uefi') {
     args.push(
       '-drive', `if=pflash,format=raw,unit=0,readonly=on,file=${qemuOptValue(input.ovmfCode ?? DEFAULT_OVMF_CODE)}`,
@@ -83,10 +82,10 @@ function validate(input: QemuArgsInput): void {
     throw new UsageError(`qemu: boot URL "${input.bootUrl}" must start with http://, https:// or tftp://`);
   }
   if (/[\s"]/.test(input.bootUrl)) throw new UsageError(`qemu: boot URL "${input.bootUrl}" must not contain spaces or quotes`);
-  if (input.mac !== undefined && !MAC_RE.test(input.mac)) {
+  if (input.mac !== undefined && !normalizeMac(input.mac)) {
     throw new UsageError(`qemu: "${input.mac}" is not a MAC address (expected six colon-separated hex pairs, e.g. 52:54:00:12:34:56)`);
   }
-  if (input.uuid !== undefined && !UUID_RE.test(input.uuid)) {
+  if (input.uuid !== undefined && !normalizeUuid(input.uuid)) {
     throw new UsageError(`qemu: "${input.uuid}" is not an SMBIOS UUID (expected 8-4-4-4-12 hex digits)`);
   }
   if (input.memoryMb !== undefined && (!Number.isInteger(input.memoryMb) || input.memoryMb < 256)) {
