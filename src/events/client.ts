@@ -7,6 +7,7 @@ import { MetalbootError } from '../errors.js';
 import { trimBase } from '../ipxe/urls.js';
 import { SseParser } from './sse.js';
 import type { BootEvent } from './types.js';
+import { setTimeout as delay } from 'node:timers/promises';
 
 export async function fetchEvents(baseUrl: string, device: string, init: { signal?: AbortSignal } = {}): Promise<BootEvent[]> {
   const url = `${trimBase(baseUrl)}/api/devices/${encodeURIComponent(device)}/events`;
@@ -70,19 +71,6 @@ export async function followEvents(baseUrl: string, options: FollowOptions, onEv
       if (signal.aborted) return;
       options.onError?.(error as Error);
     }
-    await sleep(options.retryMs ?? 1000, signal);
+    await delay(options.retryMs ?? 1000, undefined, { signal }).catch(() => {});
   }
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal.aborted) return resolve();
-    const timer = setTimeout(done, ms);
-    signal.addEventListener('abort', done, { once: true });
-    function done(): void {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    }
-  });
 }

@@ -8,6 +8,7 @@ import type { BootEvent } from '../events/types.js';
 import { MetalbootError } from '../errors.js';
 import type { DeviceState, Provider } from '../providers/provider.js';
 import type { ReimageTarget } from './types.js';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 export type FollowFn = (options: { device: string; since: string; signal: AbortSignal }, onEvent: (event: BootEvent) => void) => Promise<void>;
 
@@ -101,20 +102,7 @@ async function pollState(deps: WaitDeps, input: WaitInput, signal: AbortSignal, 
       if (text !== lastError) input.info(`reading the device failed (${text}); still waiting`);
       lastError = text;
     }
-    await abortableSleep(delay, signal);
+    await sleep(delay, undefined, { signal }).catch(() => {});
     delay = Math.min(Math.round(delay * 1.5), deps.pollMaxMs ?? 15_000);
   }
-}
-
-function abortableSleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal.aborted) return resolve();
-    const timer = setTimeout(finish, ms);
-    signal.addEventListener('abort', finish, { once: true });
-    function finish(): void {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', finish);
-      resolve();
-    }
-  });
 }

@@ -6,6 +6,7 @@ import { MetalbootError } from '../../errors.js';
 import type { ApiCall, FetchLike, HttpOptions } from './http.js';
 import { apiRequest } from './http.js';
 import type { DeviceListFilter, MetalDevice, MetalDeviceAction, MetalDeviceCreate, MetalDeviceList, MetalDeviceUpdate } from './types.js';
+import { setTimeout as delay } from 'node:timers/promises';
 
 export const DEFAULT_METAL_API_URL = 'https://api.equinix.com/metal/v1';
 /** The spec's maximum for `per_page`. */
@@ -47,7 +48,7 @@ export class MetalClient {
       token: options.token,
       apiUrl: this.apiUrl,
       fetch: options.fetch ?? ((input, init) => fetch(input, init)),
-      sleep: options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms))),
+      sleep: options.sleep ?? ((ms) => delay(ms)),
       random: options.random ?? Math.random,
       timeoutMs: options.timeoutMs ?? 30_000,
       retries: options.retries ?? 5,

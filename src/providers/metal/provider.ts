@@ -7,6 +7,7 @@ import type { DeviceState, Provider, ProviderDevice, ReinstallOptions } from '..
 import type { MetalClient } from './client.js';
 import { MetalApiError } from './errors.js';
 import type { MetalDevice, MetalDeviceAction } from './types.js';
+import { setTimeout as delay } from 'node:timers/promises';
 
 const STATES: readonly DeviceState[] = [
   'queued', 'provisioning', 'deprovisioning', 'reinstalling', 'active', 'inactive', 'failed', 'powering_on', 'powering_off', 'deleted',
@@ -52,7 +53,7 @@ export class MetalProvider implements Provider {
   private readonly log: (line: string) => void;
 
   constructor(readonly client: MetalClient, options: MetalProviderOptions = {}) {
-    this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
+    this.sleep = options.sleep ?? ((ms) => delay(ms));
     this.confirmReads = options.confirmReads ?? 3;
     this.confirmDelayMs = options.confirmDelayMs ?? 2_000;
     this.actionRetries = options.actionRetries ?? 3;
