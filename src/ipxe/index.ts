@@ -5,4 +5,4 @@ export { scriptUrls } from './script-urls.js';
 export { deviceUrls, chainScriptUrl, assetUrl } from './urls.js';
 export type { DeviceUrls } from './urls.js';
 export { escapeKernelArg, argumentProblem } from './escape.js';
-export { renderForDevice } from './for-device.js';
+export { renderForDevice, renderScriptFor } from './for-device.js';
