@@ -1,5 +1,5 @@
 /** The per-device AlmaLinux kickstart (served at /kickstart/<device>.ks). Pure: template + input → text. */
-import { fillTemplate, shellQuote } from './template.js';
+import { fillTemplate } from '../template.js';
 import type { InstallerRenderInput } from './types.js';
 import { commonValues, sshKeys } from './values.js';
 
@@ -13,7 +13,6 @@ export function kickstartValues(input: InstallerRenderInput): Record<string, str
     // Anaconda: comma-separated bonding options (a value holding a comma would need ';').
     bond_opts: `mode=${bond.mode},lacp_rate=${bond.lacpRate},miimon=${bond.miimon},xmit_hash_policy=${bond.xmitHashPolicy}`,
     sshkey_lines: keys.length > 0 ? keys.map((key) => `sshkey --username=root ${JSON.stringify(key)}`).join('\n') : '# (no SSH keys configured for this device)',
-    events_url_quoted: shellQuote(common.events_url),
   };
 }
 

@@ -1,5 +1,6 @@
 /** The per-device Debian preseed (served at /preseed/<device>.cfg). Pure: template + input → text. */
-import { fillTemplate, shellQuote } from './template.js';
+import { fillTemplate } from '../template.js';
+import { shellQuote } from './template.js';
 import type { InstallerRenderInput } from './types.js';
 import { commonValues, sshKeys } from './values.js';
 
@@ -20,7 +21,6 @@ export function preseedValues(input: InstallerRenderInput): Record<string, strin
     mirror_directory: mirror.dir,
     // Shell words for `printf '%s\n' …` in late_command (an empty file when there are no keys).
     ssh_keys_quoted: keys.length > 0 ? keys.map(shellQuote).join(' ') : "''",
-    events_url_quoted: shellQuote(commonValues(input, source).events_url),
   };
 }
 

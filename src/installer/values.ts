@@ -2,7 +2,7 @@
 import { DEFAULT_CONSOLE } from '../config/types.js';
 import { RenderError } from '../errors.js';
 import { deviceUrls } from '../ipxe/urls.js';
-import { oneLine } from './template.js';
+import { oneLine, shellQuote } from './template.js';
 import type { InstallerRenderInput } from './types.js';
 import { normalizeMac } from '../config/mac.js';
 
@@ -12,6 +12,7 @@ export interface CommonValues {
   readonly hostname: string;
   readonly device: string;
   readonly events_url: string;
+  readonly events_url_quoted: string;
   readonly console: string;
   readonly bond_macs: string;
   readonly bond_mode: string;
@@ -35,10 +36,12 @@ export function commonValues(input: InstallerRenderInput, source: string): Commo
     if (!BOND_WORD.test(value)) throw new RenderError(`${source}: devices.${device.name}.bond.${key} ${JSON.stringify(value)} is not a bonding option value`);
   }
   const arch = image.arches[0] ?? 'x86_64';
+  const eventsUrl = deviceUrls(input.baseUrl, device.name, input.token).events;
   return {
     hostname: oneLine(device.hostname, 'hostname', source),
     device: device.name,
-    events_url: deviceUrls(input.baseUrl, device.name, input.token).events,
+    events_url: eventsUrl,
+    events_url_quoted: shellQuote(eventsUrl),
     console: oneLine(image.console[arch] ?? DEFAULT_CONSOLE[arch], 'console', source),
     bond_macs: macs.join(' '),
     bond_mode: bond.mode,

@@ -8,7 +8,7 @@ import { RenderError } from '../errors.js';
 import type { ImageManifest, ManifestVariant } from '../image/manifest.js';
 import { buildCmdline } from './cmdline.js';
 import { checkScriptUrl, escapeKernelArg } from './escape.js';
-import { fillTemplate } from './template.js';
+import { fillTemplate } from '../template.js';
 import type { IpxeTemplates } from './templates.js';
 import { loadTemplates } from './templates.js';
 import { assetUrl, deviceUrls, trimBase } from './urls.js';
