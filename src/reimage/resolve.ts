@@ -49,11 +49,12 @@ export async function resolveDevice(provider: Provider, config: Config | undefin
   });
 }
 
-/** A device found by id or hostname still gets its config name when the config knows it. */
+/**
+ * A device found by id or hostname still gets its config name when the config knows it: by its id,
+ * or by hostname only for a config device that has no metal_id (one with another id is another device).
+ */
 function nameFor(config: Config | undefined, id: string, hostname: string): { name?: string } {
   if (!config) return {};
-  const byId = Object.values(config.devices).find((device) => device.metalId === id);
-  const byHost = Object.values(config.devices).find((device) => device.hostname === hostname);
-  const found = byId ?? byHost;
+  const found = findDevice(config, id) ?? Object.values(config.devices).find((device) => device.metalId === undefined && device.hostname === hostname);
   return found ? { name: found.name } : {};
 }

@@ -145,4 +145,14 @@ describe('reimage over the Metal provider, against the simulator and the real se
     expect((await resolveDevice(p, undefined, 'lk-1')).id).toBe(LK_ID);
     await expect(resolveDevice(p, world.config, 'nope')).rejects.toThrow(/no device "nope"/);
   });
+
+  it('a provider device never takes the config name of a device with a different metal_id', async () => {
+    const p = provider();
+    const web = world.config.devices['web-1']!;
+    const config = { ...world.config, devices: { ...world.config.devices, 'web-1': { ...web, metalId: '6f9d0c1e-9999-4a2b-9c3d-00000000000f' } } };
+    expect((await resolveDevice(p, config, WEB_ID)).name).toBeUndefined();
+    const { metalId: _unused, ...withoutId } = web;
+    const unpinned = { ...world.config, devices: { ...world.config.devices, 'web-1': withoutId } };
+    expect((await resolveDevice(p, unpinned, WEB_ID)).name).toBe('web-1');
+  });
 });
