@@ -4,11 +4,11 @@
  * the shared boot.ipxe, rendered with the base URL devices will use.
  */
 import type { Config } from '../config/types.js';
-import { deviceToken } from '../config/device-token.js';
 import { MetalbootError } from '../errors.js';
 import type { AssetRef, ImageManifest } from '../image/manifest.js';
 import { assetFile, readManifest } from '../image/store.js';
-import { renderChainScript, renderDeviceScript } from '../ipxe/index.js';
+import { renderChainScript } from '../ipxe/index.js';
+import { renderScriptFor } from '../ipxe/for-device.js';
 import type { PushTarget } from './types.js';
 
 export interface PushProgress {
@@ -67,7 +67,7 @@ export async function pushImage(input: PushInput): Promise<PushResult> {
   const scripts: string[] = [];
   if (target.isStatic && input.baseUrl) {
     for (const device of Object.values(config.devices).filter((d) => d.image === image.name)) {
-      const script = renderDeviceScript({ device, image, manifest, baseUrl: input.baseUrl, token: deviceToken(input.secret, device.name) });
+      const script = renderScriptFor(config, device, manifest, { baseUrl: input.baseUrl, secret: input.secret });
       await target.putText(`ipxe/${device.name}`, script);
       scripts.push(`ipxe/${device.name}`);
     }

@@ -30,8 +30,7 @@ export function installerHandler(ctx: ServerContext, kind: InstallerKind) {
       res.status(404).type('text/plain').end('not found\n');
       return;
     }
-    const image = config.images[device.image];
-    if (!image) return next(new Error(`device ${device.name} names unknown image ${device.image}`));
+    const image = config.images[device.image]!;
     try {
       const template = await readFile(templatePath(image, kind), 'utf8');
       const input: InstallerRenderInput = {

@@ -7,8 +7,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Config } from '../config/types.js';
 import { findDevice } from '../config/lookup.js';
-import { deviceToken } from '../config/device-token.js';
-import { renderChainScript, renderDeviceScript } from '../ipxe/index.js';
+import { MetalbootError } from '../errors.js';
+import { renderChainScript } from '../ipxe/index.js';
+import { renderScriptFor } from '../ipxe/for-device.js';
 import type { ServerContext } from './context.js';
 import { requestMeta } from './logging.js';
 
@@ -30,20 +31,19 @@ export async function serveDeviceScript(ctx: ServerContext, req: IncomingMessage
     res.writeHead(404, { 'Content-Type': 'text/plain' }).end(`no device ${JSON.stringify(key)} is configured\n`);
     return;
   }
-  const image = config.images[device.image];
-  if (!image) throw new Error(`device ${device.name} names unknown image ${device.image}`);
   let manifest;
   try {
-    manifest = await ctx.manifests.get(ctx.stateDir, image.name);
+    manifest = await ctx.manifests.get(ctx.stateDir, device.image);
   } catch (error) {
-    ctx.logger.error({ id: requestMeta(res).id, device: device.name, err: (error as Error).message }, 'image not built');
-    res.writeHead(503, { 'Content-Type': 'text/plain' }).end(`image ${image.name} of device ${device.name} has not been built\n`);
+    if (!(error instanceof MetalbootError && error.code === 'E_NOT_BUILT')) throw error;
+    ctx.logger.error({ id: requestMeta(res).id, device: device.name, err: error.message }, 'image not built');
+    res.writeHead(503, { 'Content-Type': 'text/plain' }).end(`image ${device.image} of device ${device.name} has not been built\n`);
     return;
   }
   const baseUrl = config.server.publicUrl;
   let cached = ctx.scripts.get(device.name);
   if (!cached || cached.config !== config || cached.manifest !== manifest || cached.baseUrl !== baseUrl) {
-    const text = renderDeviceScript({ device, image, manifest, baseUrl, token: deviceToken(ctx.secret, device.name) });
+    const text = renderScriptFor(config, device, manifest, { baseUrl, secret: ctx.secret });
     cached = { config, manifest, baseUrl, body: Buffer.from(text) };
     ctx.scripts.set(device.name, cached);
   }

@@ -1,11 +1,12 @@
 import { createServer } from 'node:http';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config/load.js';
 import { renderChainScript, renderDeviceScript } from '../../src/ipxe/index.js';
-import { readManifest } from '../../src/image/store.js';
+import { manifestFile, readManifest } from '../../src/image/store.js';
 import { createApp } from '../../src/server/app.js';
 import { EventStore } from '../../src/events/store.js';
 import { configText, SECRET, startFixture } from './fixture.js';
@@ -46,8 +47,8 @@ describe('iPXE scripts', () => {
     const lines: string[] = [];
     const sink = new Writable({ write: (chunk: Buffer, _e, cb) => (lines.push(chunk.toString()), cb()) });
     const events = new EventStore(':memory:');
-    const { app } = createApp({ config: f.config, secret: SECRET, events, logger: pino(sink) });
-    const server = app.listen(0, '127.0.0.1');
+    const { handler } = createApp({ config: f.config, secret: SECRET, events, logger: pino(sink) });
+    const server = createServer(handler).listen(0, '127.0.0.1');
     await new Promise((r) => server.once('listening', r));
     const port = (server.address() as { port: number }).port;
     const res = await fetch(`http://127.0.0.1:${port}/ipxe/02-00-00-00-00-99`);
@@ -110,5 +111,26 @@ describe('per-device installer answers', () => {
       expect(text, path).toContain(`/events/web-1?token=${f.token('web-1')}`);
       expect(text, path).not.toContain(f.token('web-2'));
     }
+  });
+});
+
+describe('a device whose manifest is corrupt', () => {
+  it('gets 500, not 503 "not built"', async () => {
+    const lines: string[] = [];
+    const sink = new Writable({ write: (chunk: Buffer, _e, cb) => (lines.push(chunk.toString()), cb()) });
+    const stateDir = join(f.dir, 'corrupt-state');
+    await mkdir(join(stateDir, 'images'), { recursive: true });
+    await writeFile(manifestFile(stateDir, 'deb'), '{ not json');
+    const config = parseConfig(configText(stateDir), join(f.dir, 'corrupt.yaml'));
+    const events = new EventStore(':memory:');
+    const { handler } = createApp({ config, secret: SECRET, events, logger: pino(sink) });
+    const server = createServer(handler).listen(0, '127.0.0.1');
+    await new Promise((r) => server.once('listening', r));
+    const res = await fetch(`http://127.0.0.1:${(server.address() as { port: number }).port}/ipxe/web-1`);
+    server.close();
+    events.close();
+    expect(res.status).toBe(500);
+    expect(lines.join('')).not.toContain('image not built');
+    expect(lines.join('')).toContain('manifest is not JSON');
   });
 });
