@@ -31,9 +31,8 @@ export function registerConsole(program: Command): void {
     .description("Open the device's serial-over-SSH console (Equinix Metal SOS: ssh <device-id>@<sos host>). Leave it with ~. on a new line.")
     .action(async (key: string, options: ConsoleOptions) => {
       const { resolveDevice } = await import('../reimage/resolve.js');
-      const { loadOptionalConfig, loadProvider } = await import('../reimage/provider-factory.js');
-      const config = await loadOptionalConfig(options.config);
-      const provider = await loadProvider(options.provider, { ...(config ? { config } : {}), ...(options.apiUrl ? { apiUrl: options.apiUrl } : {}) });
+      const { openProvider } = await import('../reimage/provider-factory.js');
+      const { config, provider } = await openProvider(options);
       const { id } = await resolveDevice(provider, config, key);
       const { file, args } = await provider.consoleCommand(id);
       if (file === 'ssh') {

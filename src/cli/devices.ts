@@ -23,9 +23,8 @@ export function registerDevices(program: Command): void {
     .summary("list the project's devices")
     .description('List the devices of the project ($METAL_PROJECT_ID or metal.project_id): id, hostname, state, OS, always_pxe, plan, metro, ipxe_script_url.')
     .action(async (options: DevicesOptions) => {
-      const { loadOptionalConfig, loadProvider } = await import('../reimage/provider-factory.js');
-      const config = await loadOptionalConfig(options.config);
-      const provider = await loadProvider(options.provider, { ...(config ? { config } : {}), ...(options.apiUrl ? { apiUrl: options.apiUrl } : {}) });
+      const { openProvider } = await import('../reimage/provider-factory.js');
+      const { provider } = await openProvider(options);
       const devices = await provider.listDevices({
         ...(options.hostname ? { hostname: options.hostname } : {}),
         ...(options.tag ? { tag: options.tag } : {}),

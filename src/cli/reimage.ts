@@ -56,18 +56,13 @@ export function registerReimage(program: Command): void {
 export async function runReimage(key: string, options: ReimageOptions): Promise<ReimageSummary> {
   const { followEvents } = await import('../events/client.js');
   const { createProgress, reimage, resolveDevice } = await import('../reimage/index.js');
-  const { loadOptionalConfig, loadProvider } = await import('../reimage/provider-factory.js');
+  const { openProvider } = await import('../reimage/provider-factory.js');
   const { ipxeTarget, osTarget } = await import('../reimage/target.js');
   const timeoutSeconds = Number(options.timeout);
   if (!Number.isFinite(timeoutSeconds) || timeoutSeconds <= 0) throw new UsageError(`--timeout must be a number of seconds, got "${options.timeout}"`);
   if (options.userdata !== undefined && options.os === undefined) throw new UsageError('--userdata goes with --os <slug> (a custom iPXE image gets its settings from the config)');
-  const config = await loadOptionalConfig(options.config);
   const verbose = process.env.METALBOOT_DEBUG ? (line: string) => void process.stderr.write(`metal: ${line}\n`) : undefined;
-  const provider = await loadProvider(options.provider, {
-    ...(config ? { config } : {}),
-    ...(options.apiUrl ? { apiUrl: options.apiUrl } : {}),
-    ...(verbose ? { log: verbose } : {}),
-  });
+  const { config, provider } = await openProvider({ ...options, log: verbose });
   const resolved = await resolveDevice(provider, config, key);
   const target = options.os !== undefined ? await osTarget(options.os, options.userdata) : await ipxeTarget(config, resolved);
   const label = resolved.name ?? resolved.device.hostname;

@@ -2,6 +2,15 @@
  * What the re-image flow needs from a place where servers live. The Equinix Metal client
  * (src/providers/metal) and local QEMU VMs (src/providers/qemu) implement it.
  */
+import type { Config } from '../config/types.js';
+
+/** What a provider factory (`src/providers/<name>/index.ts` createProvider) gets: config, flags, environment. */
+export interface ProviderContext {
+  readonly config?: Config;
+  readonly apiUrl?: string;
+  readonly env?: NodeJS.ProcessEnv;
+  readonly log?: (line: string) => void;
+}
 
 export type DeviceState =
   | 'queued' | 'provisioning' | 'deprovisioning' | 'reinstalling' | 'active' | 'inactive'

@@ -1,32 +1,26 @@
 /**
  * Picks the Provider for --provider NAME. Convention: src/providers/<name>/index.ts exports
- * `createProvider(context): Provider | Promise<Provider>` (the QEMU provider plugs in the same way).
+ * `createProvider(context): Provider | Promise<Provider>`.
  */
 import { existsSync } from 'node:fs';
 import type { Config } from '../config/types.js';
 import { loadConfig } from '../config/load.js';
 import { UsageError } from '../errors.js';
-import { createProvider as createMetalProvider } from '../providers/metal/index.js';
-import type { ProviderContext } from '../providers/metal/index.js';
-import type { Provider } from '../providers/provider.js';
+import type { Provider, ProviderContext } from '../providers/provider.js';
 
-export const PROVIDERS = ['metal', 'qemu'] as const;
+type ProviderModule = { createProvider(context: ProviderContext): Provider | Promise<Provider> };
+
+const LOADERS: Record<string, () => Promise<ProviderModule>> = {
+  metal: () => import('../providers/metal/index.js'),
+  qemu: () => import('../providers/qemu/index.js'),
+};
+
+export const PROVIDERS = Object.keys(LOADERS);
 
 export async function loadProvider(name: string, context: ProviderContext): Promise<Provider> {
-  if (name === 'metal') return createMetalProvider(context);
-  if (!(PROVIDERS as readonly string[]).includes(name)) {
-    throw new UsageError(`unknown provider "${name}"; expected one of ${PROVIDERS.join(', ')}`);
-  }
-  let module: { createProvider?: (context: ProviderContext) => Provider | Promise<Provider> };
-  try {
-    module = (await import(`../providers/${name}/index.js`)) as typeof module;
-  } catch {
-    module = {};
-  }
-  if (typeof module.createProvider !== 'function') {
-    throw new UsageError(`the ${name} provider is not available in this build`, { hint: 'use --provider metal' });
-  }
-  return module.createProvider(context);
+  const load = LOADERS[name];
+  if (!load) throw new UsageError(`unknown provider "${name}"; expected one of ${PROVIDERS.join(', ')}`);
+  return (await load()).createProvider(context);
 }
 
 /** The config when one is named (--config, $METALBOOT_CONFIG) or ./metalboot.yaml exists; else none. */
@@ -34,4 +28,23 @@ export async function loadOptionalConfig(option: string | undefined, env: NodeJS
   const named = option ?? env.METALBOOT_CONFIG;
   if (named !== undefined) return loadConfig(named);
   return existsSync('metalboot.yaml') ? loadConfig('metalboot.yaml') : undefined;
+}
+
+/** The command-line options every provider command shares. */
+export interface OpenProviderOptions {
+  readonly provider: string;
+  readonly config?: string | undefined;
+  readonly apiUrl?: string | undefined;
+  readonly log?: ((line: string) => void) | undefined;
+}
+
+/** The optional config and the provider a command's --provider/--config/--api-url name. */
+export async function openProvider(options: OpenProviderOptions): Promise<{ config: Config | undefined; provider: Provider }> {
+  const config = await loadOptionalConfig(options.config);
+  const provider = await loadProvider(options.provider, {
+    ...(config ? { config } : {}),
+    ...(options.apiUrl ? { apiUrl: options.apiUrl } : {}),
+    ...(options.log ? { log: options.log } : {}),
+  });
+  return { config, provider };
 }

@@ -3,7 +3,7 @@
  * METAL_AUTH_TOKEN (environment only — never an argument), METAL_PROJECT_ID or metal.project_id,
  * METAL_API_URL / --api-url or metal.api_url (default https://api.equinix.com/metal/v1).
  */
-import type { Config } from '../../config/types.js';
+import type { ProviderContext } from '../provider.js';
 import { MetalClient } from './client.js';
 import type { MetalClientOptions } from './client.js';
 import { MetalProvider } from './provider.js';
@@ -15,15 +15,14 @@ export { MetalApiError } from './errors.js';
 export { describeMetalCall } from './describe.js';
 export type * from './types.js';
 
-export interface ProviderContext {
-  readonly config?: Config;
-  readonly apiUrl?: string;
-  readonly env?: NodeJS.ProcessEnv;
-  readonly log?: (line: string) => void;
+export type { ProviderContext } from '../provider.js';
+
+/** A ProviderContext plus client options (tests). */
+export interface MetalProviderContext extends ProviderContext {
   readonly client?: Partial<MetalClientOptions>;
 }
 
-export function createMetalClient(context: ProviderContext = {}): MetalClient {
+export function createMetalClient(context: MetalProviderContext = {}): MetalClient {
   const env = context.env ?? process.env;
   const apiUrl = context.apiUrl ?? env.METAL_API_URL ?? context.config?.metal.apiUrl;
   const projectId = env.METAL_PROJECT_ID ?? context.config?.metal.projectId;
@@ -37,6 +36,6 @@ export function createMetalClient(context: ProviderContext = {}): MetalClient {
 }
 
 /** Provider factory convention: src/providers/<name>/index.ts exports createProvider(context). */
-export function createProvider(context: ProviderContext = {}): MetalProvider {
+export function createProvider(context: MetalProviderContext = {}): MetalProvider {
   return new MetalProvider(createMetalClient(context), context.log ? { log: context.log } : {});
 }
