@@ -36,6 +36,7 @@ function normalizeServer(where: Where, value: unknown, dir: string): ServerConfi
   return {
     listen,
     publicUrl: map.public_url === undefined ? listenUrl(listen) : readHttpUrl(where, ['server', 'public_url'], map.public_url),
+    publicUrlExplicit: map.public_url !== undefined,
     stateDir: map.state_dir === undefined ? resolve(dir, '.metalboot') : readPath(where, ['server', 'state_dir'], map.state_dir, dir),
     cacheBytes: (map.cache_mb === undefined ? 256 : readInteger(where, ['server', 'cache_mb'], map.cache_mb, 0, 65_536)) * 1024 * 1024,
   };

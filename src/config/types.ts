@@ -16,6 +16,8 @@ export interface ServerConfig {
   readonly listen: { readonly host: string; readonly port: number };
   /** Base URL devices use in their scripts, without trailing slash. Default http://<listen>. */
   readonly publicUrl: string;
+  /** Whether `public_url` was written in the config (false: publicUrl was derived from listen). */
+  readonly publicUrlExplicit: boolean;
   /** Where built images live: `<stateDir>/assets/<sha256>` blobs and `<stateDir>/images/<name>.json` manifests. */
   readonly stateDir: string;
   /** Bytes of hot assets kept in memory by the server. Default 256 MiB. */

@@ -5,7 +5,7 @@
 import type { Logger } from 'pino';
 import { loadConfig } from '../config/load.js';
 import { loadServerSecret } from '../config/secret.js';
-import { listenUrl, parseListenAddress } from '../config/listen.js';
+import { parseListenAddress } from '../config/listen.js';
 import type { ListenAddress } from '../config/listen.js';
 import type { Config } from '../config/types.js';
 import { UsageError } from '../errors.js';
@@ -55,7 +55,6 @@ export async function runServe(options: ServeOptions, deps: ServeDeps = {}): Pro
   const opener = options.tunnel === undefined ? undefined : tunnelOpener(options.tunnel, deps.tunnels ?? TUNNELS);
 
   const base = await loadConfig(options.configFile);
-  const derived = base.server.publicUrl === listenUrl(base.server.listen);
   const secret = await loadServerSecret(base.server.stateDir, env);
   const server = await startServer({
     config: base,
@@ -75,8 +74,11 @@ export async function runServe(options: ServeOptions, deps: ServeDeps = {}): Pro
     await server.close(0);
     throw error;
   }
-  const publicUrl = options.publicUrl ?? tunnel?.url ?? (derived ? server.url! : base.server.publicUrl);
-  const adjust = (config: Config): Config => ({ ...config, server: { ...config.server, publicUrl: publicUrl.replace(/\/+$/, '') } });
+  // --public-url and the tunnel win; else the config's public_url, or (when it has none) where we really listen
+  const publicUrlOf = (config: Config): string =>
+    (options.publicUrl ?? tunnel?.url ?? (config.server.publicUrlExplicit ? config.server.publicUrl : server.url!)).replace(/\/+$/, '');
+  const adjust = (config: Config): Config => ({ ...config, server: { ...config.server, publicUrl: publicUrlOf(config) } });
+  const publicUrl = publicUrlOf(base);
   server.reload(adjust(base));
   say(`metalboot: serving ${server.url ?? ''}${options.socket ? ` and unix:${options.socket}` : ''}; devices use ${publicUrl}${tunnel ? ' (ngrok tunnel)' : ''}`);
 

@@ -122,6 +122,24 @@ describe('metalboot serve', () => {
     await handle.stop();
   });
 
+  it('uses a public_url changed in the config after SIGHUP', async () => {
+    const signals = new EventEmitter();
+    const handle = await runServe({ configFile, listen: '127.0.0.1:0' }, { logger: pino({ level: 'silent' }), say: () => undefined, signals, env: { METALBOOT_SECRET: 's' } });
+    try {
+      expect(await (await fetch(`${handle.server.url}/ipxe/web-1`)).text()).toContain(`http://boot.test:8080/assets/${big.sha256}/`);
+      await writeFile(configFile, configText(join(dir, 'state'), 0).replace('http://boot.test:8080', 'http://moved.test:9090'));
+      signals.emit('SIGHUP');
+      await new Promise((r) => setTimeout(r, 200));
+      const script = await (await fetch(`${handle.server.url}/ipxe/web-1`)).text();
+      expect(script).toContain(`http://moved.test:9090/assets/${big.sha256}/`);
+      expect(script).not.toContain('boot.test');
+      expect(await (await fetch(`${handle.server.url}/boot.ipxe`)).text()).toContain('http://moved.test:9090/ipxe/');
+    } finally {
+      await writeFile(configFile, configText(join(dir, 'state'), 0));
+      await handle.stop();
+    }
+  });
+
   it('logs one line per request with an id and never the token', async () => {
     const { logger, lines } = capture();
     const handle = await runServe({ configFile, listen: '127.0.0.1:0' }, { logger, say: () => undefined, signals: new EventEmitter(), env: { METALBOOT_SECRET: 's', METALBOOT_TOKEN: 'bearer-secret' } });
