@@ -23,7 +23,7 @@ export const CUSTOM_IPXE = 'custom_ipxe';
 
 /** Whether always_pxe goes back off once an iPXE target has succeeded. */
 export function turnsAlwaysPxeOff(target: ReimageTarget): boolean {
-  return target.kind === 'ipxe' && !(target.alwaysPxeAfter ?? !target.installer);
+  return target.kind === 'ipxe' && !target.alwaysPxeAfter;
 }
 
 export function planReimage(device: ProviderDevice, target: ReimageTarget): Plan {
@@ -45,7 +45,7 @@ export function planReimage(device: ProviderDevice, target: ReimageTarget): Plan
       ],
     };
   }
-  const keepOn = target.alwaysPxeAfter ?? !target.installer;
+  const keepOn = !turnsAlwaysPxeOff(target);
   return {
     path: 'reinstall',
     steps: [

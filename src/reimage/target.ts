@@ -3,7 +3,6 @@ import { readFile } from 'node:fs/promises';
 import type { Config } from '../config/types.js';
 import { loadServerSecret } from '../config/secret.js';
 import { MetalbootError, UsageError } from '../errors.js';
-import { readManifest } from '../image/store.js';
 import { deviceUrls, renderForDevice, scriptUrls } from '../ipxe/index.js';
 import type { ReimageTarget, ResolvedDevice } from './types.js';
 
@@ -27,10 +26,8 @@ export async function ipxeTarget(config: Config | undefined, resolved: ResolvedD
       hint: `add it under devices: with metal_id: ${resolved.id} and an image, or use --os <slug> for a stock operating system`,
     });
   }
-  const device = config.devices[resolved.name]!;
   const secret = await loadServerSecret(config.server.stateDir);
-  const { script } = await renderForDevice(config, resolved.name, { secret });
-  const manifest = await readManifest(config.server.stateDir, device.image);
+  const { script, device, manifest } = await renderForDevice(config, resolved.name, { secret });
   const scriptUrl = deviceUrls(config.server.publicUrl, resolved.name, '').script;
   const alwaysPxeAfter = device.alwaysPxe === 'auto' ? !manifest.installer : device.alwaysPxe;
   return { kind: 'ipxe', scriptUrl, checkUrls: [scriptUrl, ...scriptUrls(script)], installer: manifest.installer, alwaysPxeAfter };

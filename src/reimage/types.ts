@@ -13,9 +13,9 @@ export type ReimageTarget =
       readonly installer: boolean;
       /**
        * always_pxe once the image is up: false turns it off after success (installers by default),
-       * true keeps it on (RAM images by default). From the device's `always_pxe` in the config. Default: !installer.
+       * true keeps it on (RAM images by default). The device's `always_pxe` in the config; `auto` is !installer.
        */
-      readonly alwaysPxeAfter?: boolean;
+      readonly alwaysPxeAfter: boolean;
     }
   | {
       readonly kind: 'os';

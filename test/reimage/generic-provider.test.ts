@@ -52,7 +52,7 @@ describe('reimage over a non-Metal provider', () => {
           for (const [index, event] of events.entries()) onEvent({ ...event, id: index + 1, device, time: new Date().toISOString() });
         },
       },
-      { resolved, target: { kind: 'ipxe', scriptUrl: 'http://127.0.0.1:9/ipxe/vm-1', checkUrls: [], installer: false }, wait: true, timeoutMs: 5_000, dryRun: false, consoleCommand: 'metalboot console vm-1' },
+      { resolved, target: { kind: 'ipxe', scriptUrl: 'http://127.0.0.1:9/ipxe/vm-1', checkUrls: [], installer: false, alwaysPxeAfter: true }, wait: true, timeoutMs: 5_000, dryRun: false, consoleCommand: 'metalboot console vm-1' },
     );
     expect(summary).toMatchObject({ provider: 'qemu', path: 'reboot', result: 'succeeded' });
     expect(provider.log).toEqual(['update {"ipxeScriptUrl":"http://127.0.0.1:9/ipxe/vm-1","alwaysPxe":true}', 'reboot']);

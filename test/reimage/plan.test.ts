@@ -8,7 +8,7 @@ import { formatDeviceTable } from '../../src/reimage/devices-table.js';
 const device = (over: Partial<ProviderDevice> = {}): ProviderDevice => ({
   id: 'id-1', hostname: 'web-1', state: 'active', operatingSystem: 'custom_ipxe', alwaysPxe: false, macs: [], ...over,
 });
-const ipxe = (installer: boolean) => ({ kind: 'ipxe' as const, scriptUrl: 'http://s/ipxe/web-1', checkUrls: [], installer });
+const ipxe = (installer: boolean) => ({ kind: 'ipxe' as const, scriptUrl: 'http://s/ipxe/web-1', checkUrls: [], installer, alwaysPxeAfter: !installer });
 
 describe('planReimage', () => {
   it('custom_ipxe already: update script URL + always_pxe, then reboot', () => {
