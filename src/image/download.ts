@@ -3,15 +3,12 @@
  * the expected sha256 and Content-Length, then renamed. A mismatch or truncation removes the temp
  * file and throws: nothing is written. A cached file with the expected hash is reused.
  */
-import { createHash } from 'node:crypto';
-import { createWriteStream } from 'node:fs';
 import { mkdir, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { BuildError } from '../errors.js';
-import { tmpPath } from './store.js';
+import { isFile, streamToTmp } from './store.js';
 
 export interface DownloadProgress {
   readonly label: string;
@@ -33,12 +30,9 @@ export function cacheFile(stateDir: string, sha256: string): string {
   return join(stateDir, 'cache', sha256);
 }
 
-async function isFile(path: string): Promise<boolean> {
-  try {
-    return (await stat(path)).isFile();
-  } catch {
-    return false;
-  }
+/** Opens the body only when first read, so a connection error before then is not left unhandled. */
+async function* body(stream: ReadableStream<Uint8Array>): AsyncGenerator<Buffer> {
+  yield* Readable.fromWeb(stream as WebReadableStream<Uint8Array>);
 }
 
 /** Fetches `url` into the cache and returns the cached path and its sha256. */
@@ -60,24 +54,16 @@ export async function download(url: string, options: DownloadOptions): Promise<{
   }
   const lengthHeader = response.headers.get('content-length');
   const total = lengthHeader === null ? undefined : Number(lengthHeader);
-  const tmp = await tmpPath(stateDir, 'download');
-  const hash = createHash('sha256');
   let received = 0;
+  let tmp: string | undefined;
   try {
-    await pipeline(
-      Readable.fromWeb(response.body as WebReadableStream<Uint8Array>),
-      async function* (source: AsyncIterable<Buffer>) {
-        for await (const chunk of source) {
-          hash.update(chunk);
-          received += chunk.length;
-          options.onProgress?.({ label, received, total, done: false });
-          yield chunk;
-        }
-      },
-      createWriteStream(tmp),
-    );
+    const streamed = await streamToTmp(stateDir, 'download', body(response.body), (bytes) => {
+      received = bytes;
+      options.onProgress?.({ label, received, total, done: false });
+    });
+    tmp = streamed.tmp;
     if (total !== undefined && received !== total) throw new BuildError(`download of ${url} was truncated: got ${received} of ${total} bytes`, { hint: 'retry the build; if it persists, the mirror is broken' });
-    const sha256 = hash.digest('hex');
+    const { sha256 } = streamed;
     if (expected && sha256 !== expected) {
       throw new BuildError(`checksum mismatch for ${url}: expected sha256 ${expected}, got ${sha256}`, { hint: 'the mirror may be mid-sync or tampered with; retry later or use another mirror' });
     }
@@ -86,7 +72,7 @@ export async function download(url: string, options: DownloadOptions): Promise<{
     await rename(tmp, cacheFile(stateDir, sha256));
     return { path: cacheFile(stateDir, sha256), sha256, size: received };
   } catch (error) {
-    await rm(tmp, { force: true });
+    if (tmp !== undefined) await rm(tmp, { force: true });
     if (error instanceof BuildError) throw error;
     throw new BuildError(`download of ${url} was truncated or failed after ${received} bytes: ${(error as Error).message}`, { cause: error, hint: 'retry the build; if it persists, the mirror is broken' });
   }

@@ -5,5 +5,4 @@ export type { DownloadProgress } from './download.js';
 export { DEBIAN_ARCH, debianCmdline } from './debian.js';
 export { ALMA_ARCH, almaCmdline } from './alma.js';
 export { EARLY_MARKER } from './debian-preseed.js';
-export { addAssetFromChunks } from './asset-writer.js';
 export { addAssetFromSegments } from './segment-writer.js';

@@ -11,7 +11,7 @@ import { BuildError } from '../errors.js';
 import type { Segment } from '../initrd/compose.js';
 import { pad4 } from '../initrd/cpio.js';
 import type { AssetRef } from './manifest.js';
-import type { StreamedAsset } from './asset-writer.js';
+import type { StreamedAsset } from './store.js';
 import { ASSET_NAME, commitAsset, tmpPath } from './store.js';
 
 const BLOCK = 1 << 20;

@@ -6,9 +6,10 @@
  * Writers always write to tmp/ and rename, so readers never see a partial file.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { createReadStream } from 'node:fs';
-import { mkdir, readFile, rename, rm, stat, writeFile, copyFile } from 'node:fs/promises';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { BuildError, MetalbootError } from '../errors.js';
 import type { Arch } from '../config/types.js';
@@ -51,22 +52,55 @@ export async function sha256File(path: string): Promise<{ sha256: string; size: 
   return { sha256: hash.digest('hex'), size };
 }
 
-/** Copies a local file into the store by content; returns its AssetRef under `name`. */
+export interface StreamedAsset {
+  readonly tmp: string;
+  readonly sha256: string;
+  readonly size: number;
+}
+
+/**
+ * Writes `chunks` to a temp file in the store, hashing the very bytes it writes (one read, so the
+ * hash always matches the file). `onChunk` sees the running byte count. The caller commits or removes it.
+ */
+export async function streamToTmp(
+  stateDir: string,
+  label: string,
+  chunks: AsyncIterable<Buffer>,
+  onChunk?: (receivedBytes: number) => void,
+): Promise<StreamedAsset> {
+  const tmp = await tmpPath(stateDir, label);
+  const hash = createHash('sha256');
+  let size = 0;
+  try {
+    await pipeline(
+      Readable.from(chunks, { objectMode: false }),
+      async function* (source: AsyncIterable<Buffer>) {
+        for await (const chunk of source) {
+          hash.update(chunk);
+          size += chunk.length;
+          onChunk?.(size);
+          yield chunk;
+        }
+      },
+      createWriteStream(tmp, { highWaterMark: 1 << 20 }),
+    );
+  } catch (error) {
+    await rm(tmp, { force: true });
+    throw error;
+  }
+  return { tmp, sha256: hash.digest('hex'), size };
+}
+
+/** Opens `path` only when first read (after streamToTmp has its temp file), so an open error is never unhandled. */
+async function* fileChunks(path: string): AsyncGenerator<Buffer> {
+  yield* createReadStream(path, { highWaterMark: 1 << 20 });
+}
+
+/** Copies a local file into the store by content (hashed while copied); returns its AssetRef under `name`. */
 export async function addAssetFromFile(stateDir: string, source: string, name: string): Promise<AssetRef> {
   if (!ASSET_NAME.test(name)) throw new BuildError(`asset name ${JSON.stringify(name)} must be a plain file name`);
-  const { sha256, size } = await sha256File(source);
-  const target = assetFile(stateDir, sha256);
-  if (!(await exists(target))) {
-    await mkdir(assetsDir(stateDir), { recursive: true });
-    const tmp = await tmpPath(stateDir, sha256);
-    try {
-      await copyFile(source, tmp);
-      await rename(tmp, target);
-    } catch (error) {
-      await rm(tmp, { force: true });
-      throw error;
-    }
-  }
+  const { tmp, sha256, size } = await streamToTmp(stateDir, name, fileChunks(source));
+  await commitAsset(stateDir, tmp, sha256);
   return { name, sha256, size };
 }
 
@@ -74,7 +108,7 @@ export async function addAssetFromFile(stateDir: string, source: string, name: s
 export async function commitAsset(stateDir: string, tmp: string, sha256: string): Promise<void> {
   const target = assetFile(stateDir, sha256);
   await mkdir(assetsDir(stateDir), { recursive: true });
-  if (await exists(target)) await rm(tmp, { force: true });
+  if (await isFile(target)) await rm(tmp, { force: true });
   else await rename(tmp, target);
 }
 
@@ -136,10 +170,9 @@ export function parseManifest(text: string, source: string): ImageManifest {
   return data as ImageManifest;
 }
 
-async function exists(path: string): Promise<boolean> {
+export async function isFile(path: string): Promise<boolean> {
   try {
-    await stat(path);
-    return true;
+    return (await stat(path)).isFile();
   } catch {
     return false;
   }
