@@ -12,9 +12,12 @@ export interface ProviderContext {
   readonly log?: (line: string) => void;
 }
 
-export type DeviceState =
-  | 'queued' | 'provisioning' | 'deprovisioning' | 'reinstalling' | 'active' | 'inactive'
-  | 'failed' | 'powering_on' | 'powering_off' | 'deleted';
+/** Every state a device can be in (Metal's device states; QEMU uses a few of them). */
+export const DEVICE_STATES = [
+  'queued', 'provisioning', 'deprovisioning', 'reinstalling', 'active', 'inactive', 'failed', 'powering_on', 'powering_off', 'deleted',
+] as const;
+
+export type DeviceState = (typeof DEVICE_STATES)[number];
 
 export interface ProviderDevice {
   readonly id: string;

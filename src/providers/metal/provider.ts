@@ -3,18 +3,15 @@
  * read before the action; after an ambiguous failure (5xx, dropped connection, timeout) it is read
  * again and the action is sent once more only if the device shows that nothing happened.
  */
-import type { DeviceState, Provider, ProviderDevice, ReinstallOptions } from '../provider.js';
+import type { Provider, ProviderDevice, ReinstallOptions } from '../provider.js';
+import { DEVICE_STATES } from '../provider.js';
 import type { MetalClient } from './client.js';
 import { MetalApiError } from './errors.js';
 import type { MetalDevice, MetalDeviceAction } from './types.js';
 import { setTimeout as delay } from 'node:timers/promises';
 
-const STATES: readonly DeviceState[] = [
-  'queued', 'provisioning', 'deprovisioning', 'reinstalling', 'active', 'inactive', 'failed', 'powering_on', 'powering_off', 'deleted',
-];
-
 export function toProviderDevice(device: MetalDevice): ProviderDevice {
-  const state = STATES.find((known) => known === device.state) ?? 'failed';
+  const state = DEVICE_STATES.find((known) => known === device.state) ?? 'failed';
   const macs = (device.network_ports ?? [])
     .filter((port) => port.type !== 'NetworkBondPort')
     .map((port) => port.data?.mac?.toLowerCase())

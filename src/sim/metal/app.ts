@@ -8,7 +8,7 @@ import type { Server } from 'node:http';
 import express from 'express';
 import type { NextFunction, Request, Response } from 'express';
 import type { SimDevice, SimDeviceSeed } from './devices.js';
-import { deviceJson } from './devices.js';
+import { customIpxeRefusal, deviceJson } from './devices.js';
 import type { FaultRule, SimOperation } from './faults.js';
 import { FaultBox } from './faults.js';
 import { loadSpec } from './spec.js';
@@ -138,9 +138,8 @@ export function createMetalSimulator(options: MetalSimulatorOptions = {}): Metal
 
   route('post', '/projects/:id/devices', '/projects/{id}/devices', 'createDevice', (req) => {
     const body = req.body as { hostname?: string; plan: string; metro?: string; operating_system: string; always_pxe?: boolean; ipxe_script_url?: string; userdata?: string; tags?: string[] };
-    if (body.operating_system === 'custom_ipxe' && !body.ipxe_script_url && !body.userdata?.startsWith('#!ipxe')) {
-      return { status: 422, body: { errors: ['custom_ipxe requires an ipxe_script_url or userdata that begins with #!ipxe'] } };
-    }
+    const refusal = customIpxeRefusal(body.operating_system, body.ipxe_script_url, body.userdata);
+    if (refusal) return { status: 422, body: { errors: [refusal] } };
     const device = world.create({
       hostname: body.hostname ?? `sim-${Math.random().toString(36).slice(2, 8)}`,
       plan: body.plan,

@@ -1,9 +1,14 @@
 /** In-memory Metal devices for the simulator: spec-shaped objects and their seed helper. */
 import { randomUUID } from 'node:crypto';
+import type { DeviceState } from '../../providers/provider.js';
 
-export type SimState =
-  | 'queued' | 'provisioning' | 'deprovisioning' | 'reinstalling' | 'active' | 'inactive'
-  | 'failed' | 'powering_on' | 'powering_off' | 'deleted';
+export type SimState = DeviceState;
+
+/** Metal's rule for custom_ipxe: it needs a script URL or `#!ipxe` userdata (the API answers 422). */
+export function customIpxeRefusal(operatingSystem: string, ipxeScriptUrl: string | undefined, userdata: string | undefined): string | undefined {
+  if (operatingSystem !== 'custom_ipxe' || ipxeScriptUrl || userdata?.startsWith('#!ipxe')) return undefined;
+  return 'custom_ipxe requires an ipxe_script_url or userdata that begins with #!ipxe';
+}
 
 export interface SimDevice {
   id: string;

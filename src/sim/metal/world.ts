@@ -4,7 +4,7 @@
  * create → queued → provisioning → active. Boot hooks fire when a device starts booting.
  */
 import type { SimDevice, SimDeviceSeed, SimState } from './devices.js';
-import { seedDevice } from './devices.js';
+import { customIpxeRefusal, seedDevice } from './devices.js';
 
 export type BootReason = 'reboot' | 'reinstall' | 'power_on' | 'create';
 
@@ -53,10 +53,8 @@ export class SimWorld {
     if (action.type === 'reinstall') {
       const os = action.operating_system ?? device.operatingSystem;
       if (action.ipxe_script_url !== undefined && os !== 'custom_ipxe') return 'ipxe_script_url can only be set when operating_system is custom_ipxe';
-      const script = action.ipxe_script_url ?? device.ipxeScriptUrl;
-      if (os === 'custom_ipxe' && !script && !device.userdata?.startsWith('#!ipxe')) {
-        return 'custom_ipxe requires an ipxe_script_url or userdata that begins with #!ipxe';
-      }
+      const refusal = customIpxeRefusal(os, action.ipxe_script_url ?? device.ipxeScriptUrl, device.userdata);
+      if (refusal) return refusal;
     }
     return undefined;
   }
