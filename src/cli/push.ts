@@ -1,5 +1,6 @@
 /** `metalboot push <image> --to DIR|s3://bucket/prefix|http(s)://server`: publish a built image. */
 import type { Command } from 'commander';
+import { isHttpUrl } from '../config/fields.js';
 import { loadServerSecret } from '../config/secret.js';
 import { UsageError } from '../errors.js';
 import { addConfigOption, loadConfigFromOptions, printJson } from './common.js';
@@ -37,11 +38,12 @@ export function registerPush(program: Command): void {
       const { terminalProgress } = await import('../push/progress.js');
       const { pushImage } = await import('../push/push.js');
       const config = await loadConfigFromOptions(options);
-      if (options.baseUrl !== undefined && !/^https?:\/\/[^/]/.test(options.baseUrl)) {
+      if (options.baseUrl !== undefined && !isHttpUrl(options.baseUrl)) {
         throw new UsageError(`--base-url ${JSON.stringify(options.baseUrl)} must be an http:// or https:// URL`);
       }
       const { target, defaultBaseUrl } = await openDestination(options.to!, { s3Endpoint: options.s3Endpoint });
-      const baseUrl = target.isStatic ? (options.baseUrl ?? defaultBaseUrl ?? config.server.publicUrl) : undefined;
+      // a directory or bucket is not the metalboot server: its scripts must not point at server.public_url
+      const baseUrl = target.isStatic ? (options.baseUrl ?? defaultBaseUrl) : undefined;
       try {
         const result = await pushImage({
           config,

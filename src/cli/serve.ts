@@ -1,5 +1,6 @@
 /** `metalboot serve`: the boot asset server (assets, per-device scripts, installer answers, events, uploads). */
 import type { Command } from 'commander';
+import { isHttpUrl } from '../config/fields.js';
 import { UsageError } from '../errors.js';
 import { addConfigOption, resolveConfigPath } from './common.js';
 
@@ -31,7 +32,7 @@ export function registerServe(program: Command): void {
       const { runServe } = await import('../server/run.js');
       const drain = Number(options.drain);
       if (!Number.isFinite(drain) || drain < 0) throw new UsageError(`--drain ${JSON.stringify(options.drain)} is not a number of seconds`);
-      if (options.publicUrl !== undefined && !/^https?:\/\/[^/]/.test(options.publicUrl)) {
+      if (options.publicUrl !== undefined && !isHttpUrl(options.publicUrl)) {
         throw new UsageError(`--public-url ${JSON.stringify(options.publicUrl)} must be an http:// or https:// URL`);
       }
       const handle = await runServe({

@@ -102,6 +102,11 @@ export function readArgs(where: Where, path: Path, value: unknown): string[] {
   });
 }
 
+/** Whether a command-line value looks like an http:// or https:// URL with a host. */
+export function isHttpUrl(text: string): boolean {
+  return /^https?:\/\/[^/]/.test(text);
+}
+
 export function readHttpUrl(where: Where, path: Path, value: unknown): string {
   const text = readString(where, path, value);
   let url: URL;

@@ -46,9 +46,8 @@ export async function pushImage(input: PushInput): Promise<PushResult> {
     throw new MetalbootError(`no image "${input.image}" in ${config.file}`, { code: 'E_PUSH', hint: `images: ${Object.keys(config.images).join(', ') || '(none)'}` });
   }
   const manifest = await readManifest(config.server.stateDir, image.name);
-  if (target.isStatic && !input.baseUrl) {
-    throw new MetalbootError(`pushing to ${target.label} needs --base-url: the URL devices will fetch this destination at`, { code: 'E_USAGE', exitCode: 2 });
-  }
+  // defined exactly when the destination is static (a directory or bucket)
+  const baseUrl = target.isStatic ? staticBaseUrl(target, input.baseUrl) : undefined;
   const assets = uniqueAssets(manifest);
   const missing: AssetRef[] = [];
   const skipped: AssetRef[] = [];
@@ -65,13 +64,13 @@ export async function pushImage(input: PushInput): Promise<PushResult> {
   await target.putManifest(manifest);
 
   const scripts: string[] = [];
-  if (target.isStatic && input.baseUrl) {
+  if (baseUrl !== undefined) {
     for (const device of Object.values(config.devices).filter((d) => d.image === image.name)) {
-      const script = renderScriptFor(config, device, manifest, { baseUrl: input.baseUrl, secret: input.secret });
+      const script = renderScriptFor(config, device, manifest, { baseUrl, secret: input.secret });
       await target.putText(`ipxe/${device.name}`, script);
       scripts.push(`ipxe/${device.name}`);
     }
-    await target.putText('boot.ipxe', renderChainScript(input.baseUrl));
+    await target.putText('boot.ipxe', renderChainScript(baseUrl));
     scripts.push('boot.ipxe');
   }
   return {
@@ -81,8 +80,13 @@ export async function pushImage(input: PushInput): Promise<PushResult> {
     skipped,
     manifest: `images/${manifest.name}.json`,
     scripts,
-    baseUrl: target.isStatic ? input.baseUrl : undefined,
+    baseUrl,
   };
+}
+
+function staticBaseUrl(target: PushTarget, baseUrl: string | undefined): string {
+  if (baseUrl) return baseUrl;
+  throw new MetalbootError(`pushing to ${target.label} needs --base-url: the URL devices will fetch this destination at`, { code: 'E_USAGE', exitCode: 2 });
 }
 
 /** Kernel and initrd of every variant, once per (sha256, name). */

@@ -93,6 +93,19 @@ describe('push to a directory', () => {
   });
 });
 
+describe('push to a directory without --base-url', () => {
+  it('fails with usage exit 2 instead of pointing the scripts at server.public_url', async () => {
+    const out = join(dir, 'www-no-base');
+    const errors: string[] = [];
+    const spy = vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => (errors.push(String(chunk)), true));
+    const code = await runCli(['push', 'deb', '--to', out, '--config', join(dir, 'metalboot.yaml')]);
+    spy.mockRestore();
+    expect(code).toBe(2);
+    expect(errors.join('')).toContain('needs --base-url');
+    expect(await listAll(out).catch(() => [])).toEqual([]); // nothing copied before the check
+  });
+});
+
 describe('push to a metalboot server', () => {
   let f: Fixture;
   beforeAll(async () => {
