@@ -7,7 +7,7 @@
 import { createReadStream } from 'node:fs';
 import type { Compression } from '../image/manifest.js';
 import type { CpioEntry } from './cpio.js';
-import { cpioChunks, pad4 } from './cpio.js';
+import { cpioChunks } from './cpio.js';
 import { decompressStream, sniffFile } from './compression.js';
 import { gzipChunks } from './gzip.js';
 
@@ -31,10 +31,8 @@ export type Segment =
 export interface ComposePlan {
   /** Compression of the main archive in the output. */
   readonly compression: Compression;
-  /** The output in order; writers may copy 'file' segments with their own buffers (see image/asset-writer.ts). */
+  /** The output in order; written by writeSegmentsToTmp (image/segment-writer.ts), which copies 'file' segments with its own buffers. */
   readonly segments: readonly Segment[];
-  /** The same output as one chunk stream. Use either this or `segments`, once. */
-  readonly chunks: AsyncIterable<Buffer>;
 }
 
 const READ_CHUNK = 1 << 20;
@@ -56,27 +54,10 @@ export async function planCompose(input: ComposeInput): Promise<ComposePlan> {
     const overlay = input.overlay;
     segments.push({ kind: 'chunks', chunks: input.uncompressed ? cpioChunks(overlay) : lazy(() => gzipChunks(cpioChunks(overlay))) });
   }
-  return { compression, segments, chunks: segmentChunks(segments) };
+  return { compression, segments };
 }
 
 /** Starts a stream only when it is first read (so an unused plan opens no files or processes). */
 async function* lazy(open: () => AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
   yield* open();
-}
-
-export async function* segmentChunks(segments: readonly Segment[]): AsyncGenerator<Buffer> {
-  let offset = 0;
-  for (const segment of segments) {
-    const source: AsyncIterable<Buffer> = segment.kind === 'file'
-      ? createReadStream(segment.path, { highWaterMark: READ_CHUNK })
-      : segment.kind === 'chunks' ? segment.chunks : once(Buffer.alloc(pad4(offset)));
-    for await (const chunk of source) {
-      offset += chunk.length;
-      yield chunk;
-    }
-  }
-}
-
-async function* once(buffer: Buffer): AsyncGenerator<Buffer> {
-  if (buffer.length > 0) yield buffer;
 }

@@ -1,7 +1,9 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach } from 'vitest';
+import { writeSegmentsToTmp } from '../../src/image/segment-writer.js';
+import type { ComposePlan } from '../../src/initrd/compose.js';
 
 /** A fresh temp directory per call, removed after each test. */
 export function useTmp(): () => Promise<string> {
@@ -25,4 +27,14 @@ export async function collect(chunks: AsyncIterable<Buffer>): Promise<Buffer> {
 export async function* once(buffer: Buffer): AsyncGenerator<Buffer> {
   // Odd-sized pieces exercise the reader's re-chunking.
   for (let i = 0; i < buffer.length; i += 37) yield buffer.subarray(i, i + 37);
+}
+
+/** Writes `plan` the way production does (writeSegmentsToTmp into `dir`'s store tmp/) and returns the bytes. */
+export async function writePlan(dir: string, plan: ComposePlan): Promise<Buffer> {
+  const { tmp } = await writeSegmentsToTmp(dir, 'initrd', plan.segments);
+  try {
+    return await readFile(tmp);
+  } finally {
+    await rm(tmp, { force: true });
+  }
 }
