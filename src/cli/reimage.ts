@@ -4,6 +4,7 @@ import { ProviderError, UsageError } from '../errors.js';
 import { describeMetalCall } from '../providers/metal/describe.js';
 import type { CallRecord, FollowFn, ReimageSummary } from '../reimage/index.js';
 import { formatElapsed } from '../reimage/progress.js';
+import { labelOf } from '../reimage/resolve.js';
 import { addConfigOption, printJson } from './common.js';
 
 interface ReimageOptions {
@@ -45,7 +46,7 @@ export function registerReimage(program: Command): void {
       if (options.json) printJson(summary);
       else printHuman(summary);
       if (summary.result === 'failed' || summary.result === 'timeout') {
-        throw new ProviderError(summary.message ?? `re-imaging ${summary.device.name ?? summary.device.hostname} ${summary.result}`, {
+        throw new ProviderError(summary.message ?? `re-imaging ${labelOf(summary.device)} ${summary.result}`, {
           code: summary.result === 'timeout' ? 'E_TIMEOUT' : 'E_REIMAGE',
         });
       }
@@ -65,7 +66,7 @@ export async function runReimage(key: string, options: ReimageOptions): Promise<
   const { config, provider } = await openProvider({ ...options, log: verbose });
   const resolved = await resolveDevice(provider, config, key);
   const target = options.os !== undefined ? await osTarget(options.os, options.userdata) : await ipxeTarget(config, resolved);
-  const label = resolved.name ?? resolved.device.hostname;
+  const label = labelOf(resolved);
   const serverUrl = options.server ?? config?.server.publicUrl;
   const progress = createProgress(label, process.stderr, { quiet: options.dryRun === true });
   let warned = false;
@@ -103,11 +104,11 @@ function describe(provider: string, call: CallRecord): string {
 }
 
 function printHuman(summary: ReimageSummary): void {
-  const label = summary.device.name ?? summary.device.hostname;
+  const label = labelOf(summary.device);
   if (summary.result === 'dry-run') {
     process.stdout.write(`${label}: dry run (${summary.path}); nothing was changed\n`);
   } else if (summary.result === 'started') {
-    process.stdout.write(`${label}: ${summary.path} requested; follow it with --wait or "metalboot console ${label}"\n`);
+    process.stdout.write(`${label}: ${summary.path} requested; follow it with --wait or "${summary.console}"\n`);
   } else if (summary.result === 'succeeded') {
     process.stdout.write(`${label}: re-imaged in ${formatElapsed(summary.totalMs)}${summary.message ? ` (${summary.message})` : ''}\n`);
   }

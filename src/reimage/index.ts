@@ -1,6 +1,6 @@
 export { reimage } from './run.js';
 export type { ReimageDeps, ReimageInput } from './run.js';
-export { resolveDevice, providerIdOf } from './resolve.js';
+export { labelOf, resolveDevice, providerIdOf } from './resolve.js';
 export { planReimage, notReadyReason, turnsAlwaysPxeOff, CUSTOM_IPXE } from './plan.js';
 export type { Plan, PlannedStep } from './plan.js';
 export { checkReachable } from './reachability.js';

@@ -7,7 +7,13 @@ import { findDevice } from '../config/lookup.js';
 import { normalizeUuid } from '../config/mac.js';
 import { MetalbootError } from '../errors.js';
 import type { Provider } from '../providers/provider.js';
-import type { ResolvedDevice } from './types.js';
+import type { ReimageSummary, ResolvedDevice } from './types.js';
+
+/** How a device is called in messages: its config name, else its hostname, else its id. */
+export function labelOf(device: ResolvedDevice | ReimageSummary['device']): string {
+  const hostname = 'device' in device ? device.device.hostname : device.hostname;
+  return device.name || hostname || device.id;
+}
 
 /** The provider id of a configured device: `metal_id` for Metal, the name elsewhere (QEMU). */
 export function providerIdOf(provider: Provider, device: DeviceConfig): string | undefined {

@@ -10,6 +10,7 @@ import type { Progress } from './progress.js';
 import { checkReachable } from './reachability.js';
 import type { ReachabilityOptions } from './reachability.js';
 import { recordingProvider } from './recorder.js';
+import { labelOf } from './resolve.js';
 import type { CallRecord, PhaseRecord, ReimageResult, ReimageSummary, ReimageTarget, ResolvedDevice } from './types.js';
 import type { FollowFn } from './wait.js';
 import { waitForReimage } from './wait.js';
@@ -41,7 +42,7 @@ export interface ReimageInput {
 export async function reimage(deps: ReimageDeps, input: ReimageInput): Promise<ReimageSummary> {
   const now = deps.now ?? Date.now;
   const { resolved, target } = input;
-  const label = resolved.name ?? resolved.device.hostname ?? resolved.id;
+  const label = labelOf(resolved);
   const notReady = notReadyReason(resolved.device);
   if (notReady) throw new MetalbootError(notReady, { code: 'E_NOT_READY', hint: 'nothing was changed' });
 

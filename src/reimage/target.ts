@@ -4,6 +4,7 @@ import type { Config } from '../config/types.js';
 import { loadServerSecret } from '../config/secret.js';
 import { MetalbootError, UsageError } from '../errors.js';
 import { deviceUrls, renderForDevice, scriptUrls } from '../ipxe/index.js';
+import { labelOf } from './resolve.js';
 import type { ReimageTarget, ResolvedDevice } from './types.js';
 
 export async function osTarget(operatingSystem: string, userdataFile: string | undefined): Promise<ReimageTarget> {
@@ -21,7 +22,7 @@ export async function osTarget(operatingSystem: string, userdataFile: string | u
 
 export async function ipxeTarget(config: Config | undefined, resolved: ResolvedDevice): Promise<ReimageTarget> {
   if (!config || resolved.name === undefined) {
-    throw new MetalbootError(`device ${resolved.device.hostname || resolved.id} is not in ${config?.file ?? 'a metalboot.yaml'}, so metalboot has no script for it`, {
+    throw new MetalbootError(`device ${labelOf(resolved)} is not in ${config?.file ?? 'a metalboot.yaml'}, so metalboot has no script for it`, {
       code: 'E_NO_DEVICE',
       hint: `add it under devices: with metal_id: ${resolved.id} and an image, or use --os <slug> for a stock operating system`,
     });
