@@ -61,6 +61,12 @@ export class EventStore {
     }
   }
 
+  /** Stores this event now (after any queued ones, keeping the order) and returns it with its id. */
+  recordNow(event: NewBootEvent): BootEvent {
+    this.pending.push(event);
+    return this.flush().at(-1)!;
+  }
+
   /** Stores every queued event now. */
   flush(): BootEvent[] {
     this.scheduled = false;

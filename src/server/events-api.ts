@@ -29,9 +29,8 @@ export function phoneHomeHandler(ctx: ServerContext) {
       return;
     }
     const message = typeof body.message === 'string' ? body.message.slice(0, 2000) : undefined;
-    ctx.events.record({ device: device.name, kind: 'phone-home', state: body.state as PhoneHomeState, message, client: ctx.clientOf(req) });
-    const [event] = ctx.events.flush();
-    res.status(201).json({ id: event?.id });
+    const event = ctx.events.recordNow({ device: device.name, kind: 'phone-home', state: body.state as PhoneHomeState, message, client: ctx.clientOf(req) });
+    res.status(201).json({ id: event.id });
   };
 }
 

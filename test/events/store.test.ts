@@ -28,6 +28,15 @@ describe('EventStore', () => {
     store.close();
   });
 
+  it('recordNow stores queued events first and returns its own event, not another pending one', () => {
+    const store = new EventStore(':memory:');
+    store.record({ device: 'a', kind: 'script' });
+    const own = store.recordNow({ device: 'b', kind: 'phone-home', state: 'running' });
+    expect(own).toMatchObject({ id: 2, device: 'b', kind: 'phone-home', state: 'running' });
+    expect(store.list().map((e) => [e.id, e.device])).toEqual([[1, 'a'], [2, 'b']]);
+    store.close();
+  });
+
   it('keeps events in the database file across reopenings', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'metalboot-events-'));
     dirs.push(dir);
