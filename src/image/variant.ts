@@ -6,7 +6,6 @@ import type { Arch, ImageConfig } from '../config/types.js';
 import type { CpioEntry } from '../initrd/cpio.js';
 import { withParents } from '../initrd/cpio.js';
 import { planCompose } from '../initrd/compose.js';
-import { sniffFile } from '../initrd/compression.js';
 import { entriesFromDir } from '../initrd/fs-entries.js';
 import { microcodeEntries } from '../initrd/microcode.js';
 import { addAssetFromSegments } from './segment-writer.js';
@@ -36,19 +35,19 @@ export async function storeVariant(stateDir: string, image: ImageConfig, input: 
   const kernel = await addAssetFromFile(stateDir, input.kernel, input.kernelName);
   const early = image.microcode && input.arch === 'x86_64' ? await microcodeEntries(image.microcode) : [];
   const overlay = [...(image.overlay ? await entriesFromDir(image.overlay) : []), ...(input.extraOverlay ?? [])];
-  const baseCompression = await sniffFile(input.initrd);
-  const uncompressed = needsUncompressed(input.arch) && baseCompression !== 'none';
   const common = { arch: input.arch, kernel, cmdline: [...input.cmdline] };
-  if (early.length === 0 && overlay.length === 0 && !uncompressed) {
-    const initrd = await addAssetFromFile(stateDir, input.initrd, input.initrdName);
-    return { ...common, initrd, compression: baseCompression };
-  }
   const plan = await planCompose({
     base: input.initrd,
     early,
     overlay: overlay.length > 0 ? withParents(overlay) : [],
     uncompressed: needsUncompressed(input.arch),
   });
+  const [only] = plan.segments;
+  if (plan.segments.length === 1 && only?.kind === 'file') {
+    // Nothing to compose: the initrd is stored as it is, under its own name.
+    const initrd = await addAssetFromFile(stateDir, only.path, input.initrdName);
+    return { ...common, initrd, compression: plan.compression };
+  }
   const name = plan.compression === 'none' ? input.initrdName.replace(COMPRESSED_SUFFIX, '') || 'initrd' : input.initrdName;
   const initrd = await addAssetFromSegments(stateDir, name, plan.segments);
   return { ...common, initrd, compression: plan.compression };

@@ -42,7 +42,7 @@ export async function planCompose(input: ComposeInput): Promise<ComposePlan> {
   const compression: Compression = input.uncompressed ? 'none' : baseCompression;
   const segments: Segment[] = [];
   if (input.early && input.early.length > 0) segments.push({ kind: 'chunks', chunks: cpioChunks(input.early) });
-  if (input.uncompressed) {
+  if (input.uncompressed && baseCompression !== 'none') {
     segments.push({ kind: 'chunks', chunks: lazy(() => decompressStream(createReadStream(input.base, { highWaterMark: READ_CHUNK }), baseCompression)) });
   } else {
     segments.push({ kind: 'file', path: input.base });
