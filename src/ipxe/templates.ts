@@ -1,7 +1,7 @@
 /** Loads the iPXE templates shipped in the package's ipxe/ directory (read once, cached). */
 import { readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { PACKAGE_ROOT } from '../paths.js';
 
 export interface IpxeTemplates {
   readonly device: string;
@@ -13,8 +13,7 @@ export interface IpxeTemplates {
 
 let cached: IpxeTemplates | undefined;
 
-/** The package root: src/ipxe → ../.., and dist/ipxe → ../.. as well. */
-export const PACKAGE_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+export { PACKAGE_ROOT };
 
 export function loadTemplates(dir = join(PACKAGE_ROOT, 'ipxe')): IpxeTemplates {
   if (cached && dir === join(PACKAGE_ROOT, 'ipxe')) return cached;

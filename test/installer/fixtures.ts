@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { PACKAGE_ROOT } from '../../src/paths.js';
 import type { DeviceConfig, ImageConfig } from '../../src/config/types.js';
 import { DEFAULT_BOND } from '../../src/config/types.js';
 import type { InstallerRenderInput } from '../../src/installer/types.js';
@@ -26,7 +27,7 @@ export const almaImage: ImageConfig = {
 };
 
 export async function shipped(relative: string): Promise<string> {
-  return readFile(fileURLToPath(new URL(`../../${relative}`, import.meta.url)), 'utf8');
+  return readFile(join(PACKAGE_ROOT, relative), 'utf8');
 }
 
 export function input(image: ImageConfig, template: string, over: Partial<InstallerRenderInput> = {}): InstallerRenderInput {
