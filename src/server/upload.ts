@@ -5,14 +5,11 @@
  *   PUT /api/images/<name>    body = the manifest JSON; every asset it names must already be stored
  * Errors are JSON {error} with 400 (bad name), 401 (token), 413 (too large), 422 (content wrong).
  */
-import { createHash } from 'node:crypto';
-import { createWriteStream } from 'node:fs';
+import type { IncomingMessage } from 'node:http';
 import { rm, stat } from 'node:fs/promises';
-import { Transform } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import type { Request, Response, NextFunction } from 'express';
 import { MetalbootError } from '../errors.js';
-import { assetFile, commitAsset, parseManifest, SHA256_HEX, tmpPath, writeManifest } from '../image/store.js';
+import { assetFile, commitAsset, parseManifest, SHA256_HEX, streamToTmp, writeManifest } from '../image/store.js';
 import type { ServerContext } from './context.js';
 
 export function assetUploadHandler(ctx: ServerContext) {
@@ -31,38 +28,21 @@ export function assetUploadHandler(ctx: ServerContext) {
       res.status(200).json({ sha256, size: existing.size, existed: true });
       return;
     }
-    const tmp = await tmpPath(ctx.stateDir, `upload-${sha256}`);
-    const hash = createHash('sha256');
-    let size = 0;
-    let overflow = false;
-    const meter = new Transform({
-      transform(chunk: Buffer, _encoding, callback) {
-        size += chunk.length;
-        if (size > limit) {
-          // Answer now, then drop the connection: the client learns why, and nothing is kept.
-          if (!overflow) {
-            overflow = true;
-            tooLarge(res, limit);
-            res.once('finish', () => req.destroy());
-          }
-          return callback();
-        }
-        hash.update(chunk);
-        callback(null, chunk);
-      },
-    });
+    let streamed;
     try {
-      await pipeline(req, meter, createWriteStream(tmp, { flags: 'wx', highWaterMark: 1 << 20 }));
+      streamed = await streamToTmp(ctx.stateDir, `upload-${sha256}`, limited(req, limit));
     } catch (error) {
-      await rm(tmp, { force: true });
+      if (error instanceof TooLarge) {
+        // Answer now, then drop the connection: the client learns why, and nothing is kept.
+        req.resume();
+        tooLarge(res, limit);
+        res.once('finish', () => req.destroy());
+        return;
+      }
       if (!res.headersSent && !req.destroyed) return next(error);
       return;
     }
-    if (overflow) {
-      await rm(tmp, { force: true });
-      return;
-    }
-    const actual = hash.digest('hex');
+    const { tmp, size, sha256: actual } = streamed;
     if (actual !== sha256) {
       await rm(tmp, { force: true });
       res.status(422).json({ error: `the body's sha256 is ${actual}, not ${sha256} (${size} bytes received)` });
@@ -109,6 +89,18 @@ export function manifestUploadHandler(ctx: ServerContext) {
     ctx.scripts.clear();
     res.status(201).json({ name, variants: Object.keys(manifest.variants) });
   };
+}
+
+class TooLarge extends Error {}
+
+/** The request body, failing with TooLarge once it passes `limit` bytes (the request itself stays open). */
+async function* limited(req: IncomingMessage, limit: number): AsyncGenerator<Buffer> {
+  let size = 0;
+  for await (const chunk of req.iterator({ destroyOnReturn: false }) as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > limit) throw new TooLarge(`the upload is larger than ${limit} bytes`);
+    yield chunk;
+  }
 }
 
 function tooLarge(res: Response, limit: number): void {
