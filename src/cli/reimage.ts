@@ -1,7 +1,6 @@
 /** `metalboot reimage <device>`: boot a device into its metalboot image (or a stock OS), optionally waiting. */
 import type { Command } from 'commander';
 import { ProviderError, UsageError } from '../errors.js';
-import { describeMetalCall } from '../providers/metal/describe.js';
 import type { CallRecord, FollowFn, ReimageSummary } from '../reimage/index.js';
 import { formatElapsed } from '../reimage/progress.js';
 import { labelOf } from '../reimage/resolve.js';
@@ -93,13 +92,12 @@ export async function runReimage(key: string, options: ReimageOptions): Promise<
     },
   );
   if (options.dryRun && !options.json) {
-    for (const call of summary.calls) process.stdout.write(`would ${describe(provider.name, call)}\n`);
+    for (const call of summary.calls) process.stdout.write(`would ${provider.describeCall?.(call) ?? describeGeneric(call)}\n`);
   }
   return summary;
 }
 
-function describe(provider: string, call: CallRecord): string {
-  if (provider === 'metal') return describeMetalCall(call);
+function describeGeneric(call: CallRecord): string {
   return `${call.call} ${call.device}${call.args ? ` ${JSON.stringify(call.args)}` : ''}`;
 }
 

@@ -2,7 +2,8 @@
  * What the re-image flow needs from a place where servers live. The Equinix Metal client
  * (src/providers/metal) and local QEMU VMs (src/providers/qemu) implement it.
  */
-import type { Config } from '../config/types.js';
+import type { Config, DeviceConfig } from '../config/types.js';
+import type { CallRecord } from '../reimage/types.js';
 
 /** What a provider factory (`src/providers/<name>/index.ts` createProvider) gets: config, flags, environment. */
 export interface ProviderContext {
@@ -35,6 +36,13 @@ export interface ProviderDevice {
   readonly macs: readonly string[];
 }
 
+/** What updateDevice can change. */
+export interface DeviceChanges {
+  readonly alwaysPxe?: boolean;
+  readonly ipxeScriptUrl?: string;
+  readonly userdata?: string;
+}
+
 export interface ReinstallOptions {
   readonly operatingSystem: string;
   readonly ipxeScriptUrl?: string;
@@ -47,7 +55,7 @@ export interface Provider {
   readonly name: string;
   listDevices(filter?: { hostname?: string; macAddress?: string; tag?: string }): Promise<ProviderDevice[]>;
   getDevice(id: string): Promise<ProviderDevice>;
-  updateDevice(id: string, changes: { alwaysPxe?: boolean; ipxeScriptUrl?: string; userdata?: string }): Promise<ProviderDevice>;
+  updateDevice(id: string, changes: DeviceChanges): Promise<ProviderDevice>;
   reboot(id: string): Promise<void>;
   reinstall(id: string, options: ReinstallOptions): Promise<void>;
   powerOn(id: string): Promise<void>;
@@ -57,6 +65,10 @@ export interface Provider {
    * QEMU devices see the server at 10.0.2.2, which only exists inside their network namespace.
    */
   probeFetch?(url: string, init: RequestInit): Promise<Response>;
+  /** How a recorded call looks in this provider's API, for --dry-run (default: `<call> <device> <args>`). */
+  describeCall?(call: CallRecord): string;
+  /** The provider id of a configured device, undefined when the config lacks it (default: its name). */
+  idFor?(device: DeviceConfig): string | undefined;
   /** The command that opens the device's serial console (argv, no shell). */
   consoleCommand(id: string): Promise<{ readonly file: string; readonly args: readonly string[] }>;
 }

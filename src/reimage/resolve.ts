@@ -17,7 +17,7 @@ export function labelOf(device: ResolvedDevice | ReimageSummary['device']): stri
 
 /** The provider id of a configured device: `metal_id` for Metal, the name elsewhere (QEMU). */
 export function providerIdOf(provider: Provider, device: DeviceConfig): string | undefined {
-  return provider.name === 'metal' ? device.metalId : device.name;
+  return provider.idFor ? provider.idFor(device) : device.name;
 }
 
 export async function resolveDevice(provider: Provider, config: Config | undefined, key: string): Promise<ResolvedDevice> {

@@ -3,12 +3,46 @@
  * read before the action; after an ambiguous failure (5xx, dropped connection, timeout) it is read
  * again and the action is sent once more only if the device shows that nothing happened.
  */
-import type { Provider, ProviderDevice, ReinstallOptions } from '../provider.js';
+import type { DeviceConfig } from '../../config/types.js';
+import type { CallRecord } from '../../reimage/types.js';
+import type { DeviceChanges, Provider, ProviderDevice, ReinstallOptions } from '../provider.js';
 import { DEVICE_STATES } from '../provider.js';
 import type { MetalClient } from './client.js';
 import { MetalApiError } from './errors.js';
-import type { MetalDevice, MetalDeviceAction } from './types.js';
+import type { MetalDevice, MetalDeviceAction, MetalDeviceUpdate } from './types.js';
 import { setTimeout as delay } from 'node:timers/promises';
+
+const UPDATE_FIELDS: Readonly<Record<string, keyof MetalDeviceUpdate>> = { alwaysPxe: 'always_pxe', ipxeScriptUrl: 'ipxe_script_url', userdata: 'userdata' };
+const ACTION_FIELDS: Readonly<Record<string, keyof MetalDeviceAction>> = {
+  operatingSystem: 'operating_system', ipxeScriptUrl: 'ipxe_script_url', deprovisionFast: 'deprovision_fast', preserveData: 'preserve_data',
+};
+
+/** The fields of `source` that `fields` names, renamed to their API names (order and undefined-skipping kept). */
+function apiFields(source: object, fields: Readonly<Record<string, string>>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(source)) {
+    const field = fields[key];
+    if (field !== undefined && value !== undefined) out[field] = value;
+  }
+  return out;
+}
+
+/** Body of PUT /devices/{id} for these changes. */
+export function toUpdateBody(changes: DeviceChanges): MetalDeviceUpdate {
+  return apiFields(changes, UPDATE_FIELDS) as MetalDeviceUpdate;
+}
+
+/** Body of POST /devices/{id}/actions (reinstall options become operating_system, ipxe_script_url, ...). */
+export function toActionBody(type: MetalDeviceAction['type'], options: Partial<ReinstallOptions> = {}): MetalDeviceAction {
+  return { type, ...apiFields(options, ACTION_FIELDS) };
+}
+
+/** How a recorded call looks as a Metal API request (for --dry-run). Pure. */
+export function describeMetalCall(call: CallRecord): string {
+  const path = `/devices/${call.device}`;
+  if (call.call === 'update') return `PUT ${path} ${JSON.stringify(toUpdateBody(call.args ?? {}))}`;
+  return `POST ${path}/actions ${JSON.stringify(toActionBody(call.call, call.args ?? {}))}`;
+}
 
 export function toProviderDevice(device: MetalDevice): ProviderDevice {
   const state = DEVICE_STATES.find((known) => known === device.state) ?? 'failed';
@@ -65,35 +99,32 @@ export class MetalProvider implements Provider {
     return toProviderDevice(await this.client.getDevice(id));
   }
 
-  async updateDevice(id: string, changes: { alwaysPxe?: boolean; ipxeScriptUrl?: string; userdata?: string }): Promise<ProviderDevice> {
-    const body = {
-      ...(changes.alwaysPxe === undefined ? {} : { always_pxe: changes.alwaysPxe }),
-      ...(changes.ipxeScriptUrl === undefined ? {} : { ipxe_script_url: changes.ipxeScriptUrl }),
-      ...(changes.userdata === undefined ? {} : { userdata: changes.userdata }),
-    };
-    return toProviderDevice(await this.client.updateDevice(id, body));
+  async updateDevice(id: string, changes: DeviceChanges): Promise<ProviderDevice> {
+    return toProviderDevice(await this.client.updateDevice(id, toUpdateBody(changes)));
   }
 
   reboot(id: string): Promise<void> {
-    return this.safeAction(id, { type: 'reboot' });
+    return this.safeAction(id, toActionBody('reboot'));
   }
 
   reinstall(id: string, options: ReinstallOptions): Promise<void> {
-    return this.safeAction(id, {
-      type: 'reinstall',
-      operating_system: options.operatingSystem,
-      ...(options.ipxeScriptUrl === undefined ? {} : { ipxe_script_url: options.ipxeScriptUrl }),
-      ...(options.deprovisionFast === undefined ? {} : { deprovision_fast: options.deprovisionFast }),
-      ...(options.preserveData === undefined ? {} : { preserve_data: options.preserveData }),
-    });
+    return this.safeAction(id, toActionBody('reinstall', options));
   }
 
   powerOn(id: string): Promise<void> {
-    return this.safeAction(id, { type: 'power_on' });
+    return this.safeAction(id, toActionBody('power_on'));
   }
 
   powerOff(id: string): Promise<void> {
-    return this.safeAction(id, { type: 'power_off' });
+    return this.safeAction(id, toActionBody('power_off'));
+  }
+
+  describeCall(call: CallRecord): string {
+    return describeMetalCall(call);
+  }
+
+  idFor(device: DeviceConfig): string | undefined {
+    return device.metalId;
   }
 
   async consoleCommand(id: string): Promise<{ readonly file: string; readonly args: readonly string[] }> {

@@ -58,6 +58,11 @@ export class QemuProvider implements Provider {
     return all.filter((d) => (!filter.hostname || d.hostname.includes(filter.hostname)) && (!filter.macAddress || d.macs.includes(filter.macAddress.toLowerCase())));
   }
 
+  /** A VM's provider id is its config name. */
+  idFor(device: DeviceConfig): string {
+    return device.name;
+  }
+
   async getDevice(id: string): Promise<ProviderDevice> {
     const device = this.device(id);
     const state = await readDeviceState(this.stateDir, device.name);
