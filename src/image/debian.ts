@@ -4,7 +4,6 @@
  * local netboot directory (e.g. the debian-installer-12-netboot-amd64 package). With
  * preseed_mode `inject`, preseed/inject.cfg becomes /preseed.cfg in the initrd.
  */
-import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Arch, DebianImageConfig } from '../config/types.js';
 import { BuildError } from '../errors.js';
@@ -12,6 +11,7 @@ import { parseSha256Sums, requireChecksum } from './checksums.js';
 import { injectedPreseed } from './debian-preseed.js';
 import type { FetchContext } from './source.js';
 import { fetchFile, fetchText, joinLocation } from './source.js';
+import { isFile } from './store.js';
 import type { VariantInput } from './variant.js';
 
 export const DEBIAN_ARCH: Readonly<Record<Arch, string>> = { x86_64: 'amd64', arm64: 'arm64' };
@@ -21,15 +21,11 @@ export function debianCmdline(): string[] {
   return ['auto=true', 'priority=critical', 'url={{preseed_url}}'];
 }
 
-async function exists(path: string): Promise<boolean> {
-  return stat(path).then((info) => info.isFile(), () => false);
-}
-
 /** `linux`/`initrd.gz` in the dir itself, in debian-installer/<arch>/, or under <arch>/text/debian-installer/<arch>/. */
 export async function findNetbootFiles(dir: string, debArch: string): Promise<{ kernel: string; initrd: string }> {
   const candidates = [dir, join(dir, 'debian-installer', debArch), join(dir, debArch, 'text', 'debian-installer', debArch)];
   for (const candidate of candidates) {
-    if ((await exists(join(candidate, 'linux'))) && (await exists(join(candidate, 'initrd.gz')))) {
+    if ((await isFile(join(candidate, 'linux'))) && (await isFile(join(candidate, 'initrd.gz')))) {
       return { kernel: join(candidate, 'linux'), initrd: join(candidate, 'initrd.gz') };
     }
   }

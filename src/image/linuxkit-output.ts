@@ -4,14 +4,14 @@
  * cmdline), which is streamed out with tar-stream into the cache.
  */
 import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdir, readFile, readdir, rename, rm, stat } from 'node:fs/promises';
+import { mkdir, open, readFile, readdir, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
 import tar from 'tar-stream';
 import { BuildError } from '../errors.js';
-import { sniffFile } from '../initrd/compression.js';
-import { sha256File, tmpPath } from './store.js';
+import { sniffCompression } from '../initrd/compression.js';
+import { isFile, sha256File, tmpPath } from './store.js';
 
 export interface LinuxkitOutput {
   readonly kernel: string;
@@ -48,11 +48,22 @@ export async function readOutputDir(dir: string): Promise<LinuxkitOutput> {
   return { kernel: join(dir, `${prefix}-kernel`), initrd: join(dir, `${prefix}-initrd.img`), cmdline: await readCmdline(join(dir, `${prefix}-cmdline`)) };
 }
 
+async function readHead(path: string): Promise<Buffer> {
+  const handle = await open(path, 'r');
+  try {
+    const head = Buffer.alloc(16);
+    const { bytesRead } = await handle.read(head, 0, head.length, 0);
+    return head.subarray(0, bytesRead);
+  } finally {
+    await handle.close();
+  }
+}
+
 /** Extracts kernel/initrd.img/cmdline of a tar-kernel-initrd tarball into <stateDir>/cache/linuxkit/<sha256>/. */
 export async function readOutputTarball(stateDir: string, tarball: string): Promise<LinuxkitOutput> {
   const { sha256 } = await sha256File(tarball);
   const dir = join(stateDir, 'cache', 'linuxkit', sha256);
-  const done = await stat(join(dir, 'initrd.img')).then(() => true, () => false);
+  const done = await isFile(join(dir, 'initrd.img'));
   if (!done) {
     const tmp = await tmpPath(stateDir, 'linuxkit-tar');
     await mkdir(tmp, { recursive: true });
@@ -67,11 +78,11 @@ export async function readOutputTarball(stateDir: string, tarball: string): Prom
           stream.resume();
         }
       });
-      const compressed = (await sniffFile(tarball).catch(() => 'none')) === 'gzip';
+      const compressed = sniffCompression(await readHead(tarball)) === 'gzip';
       const source = createReadStream(tarball);
       await (compressed ? pipeline(source, createGunzip(), extract) : pipeline(source, extract));
       for (const needed of ['kernel', 'initrd.img']) {
-        if (!(await stat(join(tmp, needed)).then(() => true, () => false))) {
+        if (!(await isFile(join(tmp, needed)))) {
           throw new BuildError(`LinuxKit tarball ${tarball} has no ${needed}`, { hint: 'expected the tar-kernel-initrd format: kernel, initrd.img, cmdline' });
         }
       }
