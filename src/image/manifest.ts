@@ -43,3 +43,12 @@ export interface ImageManifest {
 export function assetPath(asset: AssetRef): string {
   return `/assets/${asset.sha256}/${asset.name}`;
 }
+
+/** Kernel and initrd of every variant, once per (sha256, name). */
+export function uniqueAssets(manifest: ImageManifest): AssetRef[] {
+  const seen = new Map<string, AssetRef>();
+  for (const variant of Object.values(manifest.variants)) {
+    for (const asset of [variant!.kernel, variant!.initrd]) seen.set(`${asset.sha256}/${asset.name}`, asset);
+  }
+  return [...seen.values()];
+}

@@ -5,7 +5,8 @@
  */
 import type { Config } from '../config/types.js';
 import { MetalbootError } from '../errors.js';
-import type { AssetRef, ImageManifest } from '../image/manifest.js';
+import type { AssetRef } from '../image/manifest.js';
+import { uniqueAssets } from '../image/manifest.js';
 import { assetFile, readManifest } from '../image/store.js';
 import { renderChainScript } from '../ipxe/index.js';
 import { renderScriptFor } from '../ipxe/for-device.js';
@@ -87,13 +88,4 @@ export async function pushImage(input: PushInput): Promise<PushResult> {
 function staticBaseUrl(target: PushTarget, baseUrl: string | undefined): string {
   if (baseUrl) return baseUrl;
   throw new MetalbootError(`pushing to ${target.label} needs --base-url: the URL devices will fetch this destination at`, { code: 'E_USAGE', exitCode: 2 });
-}
-
-/** Kernel and initrd of every variant, once per (sha256, name). */
-export function uniqueAssets(manifest: ImageManifest): AssetRef[] {
-  const seen = new Map<string, AssetRef>();
-  for (const variant of Object.values(manifest.variants)) {
-    for (const asset of [variant!.kernel, variant!.initrd]) seen.set(`${asset.sha256}/${asset.name}`, asset);
-  }
-  return [...seen.values()];
 }

@@ -3,6 +3,7 @@ import { createReadStream } from 'node:fs';
 import { Readable, Transform } from 'node:stream';
 import { MetalbootError } from '../errors.js';
 import type { AssetRef, ImageManifest } from '../image/manifest.js';
+import { assetPath } from '../image/manifest.js';
 import { trimBase } from '../ipxe/urls.js';
 import type { PushTarget } from './types.js';
 
@@ -20,7 +21,7 @@ export class ServerTarget implements PushTarget {
   }
 
   async hasAsset(asset: AssetRef): Promise<boolean> {
-    const res = await this.request(`/assets/${asset.sha256}/${asset.name}`, { method: 'HEAD' });
+    const res = await this.request(assetPath(asset), { method: 'HEAD' });
     return res.status === 200 && Number(res.headers.get('content-length')) === asset.size;
   }
 

@@ -6,8 +6,8 @@
  * Static layout (under the directory or bucket prefix; the base URL points here):
  *   assets/<sha256>/<name>   images/<image>.json   ipxe/<device>   boot.ipxe
  */
-import type { ImageManifest } from '../image/manifest.js';
-import type { AssetRef } from '../image/manifest.js';
+import type { AssetRef, ImageManifest } from '../image/manifest.js';
+import { assetPath } from '../image/manifest.js';
 
 export interface PushTarget {
   /** Human-readable destination, without credentials. */
@@ -25,5 +25,5 @@ export interface PushTarget {
 }
 
 export function staticAssetPath(asset: AssetRef): string {
-  return `assets/${asset.sha256}/${asset.name}`;
+  return assetPath(asset).slice(1); // relative to the directory or bucket prefix
 }

@@ -11,13 +11,14 @@ import { open } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
 import { pipeline } from 'node:stream';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { assetFile } from '../image/store.js';
+import { ASSET_NAME, assetFile, SHA256_HEX } from '../image/store.js';
 import type { ServerContext } from './context.js';
 import { recordAssetFetch } from './attribution.js';
 import { requestMeta } from './logging.js';
 import { etagMatches, parseRange } from './range.js';
 
-export const ASSET_PATH = /^\/assets\/([0-9a-f]{64})\/([A-Za-z0-9][A-Za-z0-9._+-]{0,127})$/;
+/** /assets/<segment>/<segment>, matched raw; the segments are then checked against the store's own rules. */
+const ASSET_PATH = /^\/assets\/([^/]+)\/([^/]+)$/;
 const READ_SIZE = 1 << 20;
 
 /** Answers anything under /assets (raw node request/response); returns false for other paths. */
@@ -30,7 +31,7 @@ export function serveAsset(ctx: ServerContext, req: IncomingMessage, res: Server
   }
   const query = raw.indexOf('?');
   const match = ASSET_PATH.exec(query < 0 ? raw : raw.slice(0, query));
-  if (!match) return notFound(res);
+  if (!match || !SHA256_HEX.test(match[1]!) || !ASSET_NAME.test(match[2]!)) return notFound(res);
   const sha256 = match[1]!;
   const cached = ctx.assets.get(sha256);
   if (cached) {

@@ -9,6 +9,7 @@ import type { IncomingMessage } from 'node:http';
 import { rm, stat } from 'node:fs/promises';
 import type { Request, Response, NextFunction } from 'express';
 import { MetalbootError } from '../errors.js';
+import { uniqueAssets } from '../image/manifest.js';
 import { assetFile, commitAsset, parseManifest, SHA256_HEX, streamToTmp, writeManifest } from '../image/store.js';
 import type { ServerContext } from './context.js';
 
@@ -75,13 +76,11 @@ export function manifestUploadHandler(ctx: ServerContext) {
       res.status(422).json({ error: `the manifest is for image "${manifest.name}", but was sent to /api/images/${name}` });
       return;
     }
-    for (const variant of Object.values(manifest.variants)) {
-      for (const asset of [variant!.kernel, variant!.initrd]) {
-        const found = await stat(assetFile(ctx.stateDir, asset.sha256)).catch(() => undefined);
-        if (!found?.isFile() || found.size !== asset.size) {
-          res.status(422).json({ error: `asset ${asset.name} (${asset.sha256}, ${asset.size} bytes) is not on the server: upload it first with PUT /api/assets/${asset.sha256}` });
-          return;
-        }
+    for (const asset of uniqueAssets(manifest)) {
+      const found = await stat(assetFile(ctx.stateDir, asset.sha256)).catch(() => undefined);
+      if (!found?.isFile() || found.size !== asset.size) {
+        res.status(422).json({ error: `asset ${asset.name} (${asset.sha256}, ${asset.size} bytes) is not on the server: upload it first with PUT /api/assets/${asset.sha256}` });
+        return;
       }
     }
     await writeManifest(ctx.stateDir, manifest);
