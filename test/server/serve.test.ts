@@ -170,6 +170,7 @@ describe('metalboot serve', () => {
       child.once('exit', (code) => reject(new Error(`serve exited ${code}: ${stderr}`)));
     });
     const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    let refusedWhileDraining: Promise<boolean> | undefined;
     const body = await new Promise<Buffer>((resolve, reject) => {
       get(`${url}/assets/${big.sha256}/initrd.gz`, (res) => {
         const chunks: Buffer[] = [];
@@ -181,16 +182,14 @@ describe('metalboot serve', () => {
             // a slow client: pause after the first MiB, signal, and resume later
             res.pause();
             child.kill('SIGTERM');
-            void refusesNewConnections(url).then((refused) => {
-              expect(refused).toBe(true);
-              res.resume();
-            });
+            refusedWhileDraining = refusesNewConnections(url).finally(() => res.resume());
           }
         });
         res.on('end', () => resolve(Buffer.concat(chunks)));
         res.on('error', reject);
       }).on('error', reject);
     });
+    expect(await refusedWhileDraining).toBe(true);
     expect(body.length).toBe(bigData.length);
     expect(createHash('sha256').update(body).digest('hex')).toBe(big.sha256);
     expect(await exited).toBe(0);
