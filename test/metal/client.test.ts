@@ -84,7 +84,14 @@ describe('MetalClient against the simulator', () => {
   it('never puts the token in errors or logs', async () => {
     setup = await startSim({ faults: [{ operation: 'getDevice', kind: 'status', status: 500 }] }, { retries: 1 });
     const error = (await setup.provider.getDevice(CUSTOM_ID).catch((e: unknown) => e)) as MetalApiError;
-    const text = JSON.stringify({ message: error.message, hint: error.hint, logs: setup.logs, calls: setup.calls });
+    expect(setup.logs.length).toBeGreaterThan(0);
+    // The token goes only into the X-Auth-Token header of each request: not the URL, body, other headers or logs.
+    expect(setup.requests.every((r) => (r.init.headers as Record<string, string>)['X-Auth-Token'] === TOKEN)).toBe(true);
+    const requests = setup.requests.map(({ url, init }) => {
+      const { 'X-Auth-Token': _token, ...headers } = init.headers as Record<string, string>;
+      return { url, method: init.method, body: init.body, headers };
+    });
+    const text = JSON.stringify({ message: error.message, hint: error.hint, logs: setup.logs, calls: setup.calls, requests });
     expect(text).not.toContain(TOKEN);
   });
 });

@@ -15,6 +15,8 @@ export interface SimSetup {
   client: MetalClient;
   provider: MetalProvider;
   calls: ApiCall[];
+  /** Every request the client sent (URL and init, headers included). */
+  requests: { url: string; init: RequestInit }[];
   logs: string[];
   sleeps: number[];
 }
@@ -31,6 +33,7 @@ export async function startSim(options: MetalSimulatorOptions = {}, clientOption
   });
   const { apiUrl } = await sim.listen();
   const calls: ApiCall[] = [];
+  const requests: { url: string; init: RequestInit }[] = [];
   const logs: string[] = [];
   const sleeps: number[] = [];
   const sleep = async (ms: number) => {
@@ -41,6 +44,7 @@ export async function startSim(options: MetalSimulatorOptions = {}, clientOption
     token: TOKEN,
     projectId: sim.projectId,
     apiUrl,
+    fetch: (url, init) => (requests.push({ url, init }), fetch(url, init)),
     sleep,
     random: () => 0.5,
     timeoutMs: clientOptions.timeoutMs ?? 2_000,
@@ -49,5 +53,5 @@ export async function startSim(options: MetalSimulatorOptions = {}, clientOption
     onCall: (call) => calls.push(call),
   });
   const provider = new MetalProvider(client, { sleep, confirmDelayMs: 1, log: (line) => logs.push(line) });
-  return { sim, apiUrl, client, provider, calls, logs, sleeps };
+  return { sim, apiUrl, client, provider, calls, requests, logs, sleeps };
 }

@@ -30,14 +30,20 @@ describe('http helpers', () => {
     expect(new MetalClient({ token: 't' }).apiUrl).toBe('https://api.equinix.com/metal/v1');
   });
 
-  it('sends X-Auth-Token and JSON to an injected fetch, and keeps the token out of recorded calls', async () => {
+  it('sends X-Auth-Token and JSON to an injected fetch, and keeps the token out of recorded calls, logs and the rest of the request', async () => {
     const seen: { url: string; init: RequestInit }[] = [];
+    const logs: string[] = [];
     const client = new MetalClient({
-      token: 'tok-xyz', apiUrl: 'http://api.test/metal/v1', projectId: 'p',
-      fetch: async (url, init) => (seen.push({ url, init }), new Response(JSON.stringify({ id: 'd' }), { status: 200 })),
+      token: 'tok-xyz', apiUrl: 'http://api.test/metal/v1', projectId: 'p', sleep: async () => {}, random: () => 0.5,
+      fetch: async (url, init) => (seen.push({ url, init }), new Response(JSON.stringify({ id: 'd' }), { status: seen.length === 1 ? 503 : 200 })),
+      log: (line) => logs.push(line),
       onCall: (call) => expect(JSON.stringify(call)).not.toContain('tok-xyz'),
     });
     await client.updateDevice('d', { always_pxe: true });
+    expect(seen).toHaveLength(2);
+    expect(logs.join('\n')).toContain('HTTP 503; retry');
+    const { 'X-Auth-Token': _token, ...otherHeaders } = seen[0]!.init.headers as Record<string, string>;
+    expect(JSON.stringify({ logs, url: seen[0]!.url, body: seen[0]!.init.body, otherHeaders })).not.toContain('tok-xyz');
     expect(seen[0]!.url).toBe('http://api.test/metal/v1/devices/d');
     expect(seen[0]!.init.method).toBe('PUT');
     expect(seen[0]!.init.headers).toMatchObject({ 'X-Auth-Token': 'tok-xyz', 'Content-Type': 'application/json' });
