@@ -21,7 +21,8 @@ export function fastPath(ctx: ServerContext, app: Express): RequestListener {
       const fail = (error: unknown): void => failed(ctx, res, error);
       if (url.startsWith('/assets/')) {
         startRequestLog(ctx.logger, req, res, ctx.trustForwardedFor);
-        if (serveAsset(ctx, req, res, fail)) return;
+        serveAsset(ctx, req, res, fail); // answers everything under /assets/
+        return;
       } else if (url === '/boot.ipxe') {
         startRequestLog(ctx.logger, req, res, ctx.trustForwardedFor);
         return chain(req, res);
