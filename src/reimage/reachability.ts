@@ -16,7 +16,8 @@ export interface ReachabilityOptions {
 export async function checkReachable(urls: readonly string[], options: ReachabilityOptions = {}): Promise<UnreachableUrl[]> {
   const doFetch = options.fetch ?? ((input, init) => fetch(input, init));
   const timeoutMs = options.timeoutMs ?? 10_000;
-  const queue = [...new Set(urls)];
+  const unique = [...new Set(urls)];
+  const queue = [...unique];
   const failures = new Map<string, string>();
   const worker = async (): Promise<void> => {
     for (let url = queue.shift(); url !== undefined; url = queue.shift()) {
@@ -25,7 +26,7 @@ export async function checkReachable(urls: readonly string[], options: Reachabil
     }
   };
   await Promise.all(Array.from({ length: Math.min(options.concurrency ?? 4, Math.max(queue.length, 1)) }, worker));
-  return urls.filter((url, index) => urls.indexOf(url) === index && failures.has(url)).map((url) => ({ url, reason: failures.get(url)! }));
+  return unique.filter((url) => failures.has(url)).map((url) => ({ url, reason: failures.get(url)! }));
 }
 
 async function probe(doFetch: NonNullable<ReachabilityOptions['fetch']>, url: string, timeoutMs: number): Promise<string | undefined> {

@@ -101,7 +101,7 @@ export async function reimage(deps: ReimageDeps, input: ReimageInput): Promise<R
   if (!input.wait) return finish('started');
 
   const outcome = await waitForReimage(
-    { provider, now, ...(deps.follow ? { follow: deps.follow } : {}), ...(deps.pollMs ? { pollMs: deps.pollMs } : {}), ...(deps.pollMaxMs ? { pollMaxMs: deps.pollMaxMs } : {}) },
+    { ...deps, provider, now },
     { id: resolved.id, ...(resolved.name ? { name: resolved.name } : {}), target, startedAt, timeoutMs: input.timeoutMs, phase, info: (text) => deps.progress?.info(text) },
   );
   if (outcome.result === 'timeout') {
