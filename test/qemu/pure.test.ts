@@ -5,7 +5,8 @@ import { consoleText, lastLines } from '../../src/providers/qemu/console-text.js
 import { bootTarget, expectedKernelArgs } from '../../src/providers/qemu/boot-target.js';
 import type { BootTestResult } from '../../src/providers/qemu/boot-test.js';
 import { bootTestJson, formatBootTest } from '../../src/providers/qemu/boot-test-report.js';
-import { createSimBridge, guestPortOf } from '../../src/providers/qemu/sim-bridge.js';
+import { createSimBridge } from '../../src/providers/qemu/sim-bridge.js';
+import { guestPortOf } from '../../src/providers/qemu/guest-net.js';
 import { formatTimeline, shares } from '../../src/demo/timeline.js';
 import type { Mark } from '../../src/demo/timeline.js';
 import { demoConfigYaml } from '../../src/demo/config-text.js';

@@ -8,7 +8,7 @@ import { DEFAULT_BOND, DEFAULT_CONSOLE } from '../../config/types.js';
 import { findDevice } from '../../config/lookup.js';
 import { UsageError } from '../../errors.js';
 import type { ImageManifest } from '../../image/manifest.js';
-import { GUEST_HOST_IP } from './sim-bridge.js';
+import { GUEST_HOST_IP } from './guest-net.js';
 
 export interface BootTarget {
   readonly config: Config;

@@ -4,12 +4,11 @@
  * is forwarded to. Other URLs go through fetch. Answers carry the status only (enough for a check).
  */
 import { request } from 'node:http';
-
-export const GUEST_HOST_ADDRESS = '10.0.2.2';
+import { isGuestHostUrl } from './guest-net.js';
 
 export async function probeThroughSocket(url: string, init: RequestInit, socketPath: () => Promise<string>): Promise<Response> {
   const parsed = new URL(url);
-  if (parsed.hostname !== GUEST_HOST_ADDRESS || parsed.protocol !== 'http:') return fetch(url, init);
+  if (!isGuestHostUrl(parsed)) return fetch(url, init);
   const socket = await socketPath();
   const headers: Record<string, string> = { host: parsed.host };
   new Headers(init.headers).forEach((value, key) => (headers[key] = value));

@@ -21,7 +21,7 @@ import { readManifest } from '../../image/store.js';
 import { deviceUrls } from '../../ipxe/index.js';
 import type { Provider, ProviderDevice, ReinstallOptions } from '../provider.js';
 import { deviceDir, groupAlive, readDeviceState, writeDeviceState } from './device-state.js';
-import { guestPortOf } from './sim-bridge.js';
+import { guestPortOf } from './guest-net.js';
 import { killGroup } from './vm-registry.js';
 import { startVm } from './vm.js';
 import { probeThroughSocket } from './probe.js';

@@ -8,14 +8,11 @@
  * unix socket the metalboot server listens on. A boot that would use the local disk stops the VM.
  */
 import { join } from 'node:path';
-import { ProviderError } from '../../errors.js';
 import type { BootReason, SimDevice, SimHooks } from '../../sim/metal/index.js';
 import type { Firmware } from '../../config/types.js';
 import type { RunningVm } from './vm.js';
 import { startVm } from './vm.js';
-
-/** The guest's address for the host (QEMU user networking). */
-export const GUEST_HOST_IP = '10.0.2.2';
+import { guestPortOf } from './guest-net.js';
 
 export interface SimBridgeOptions {
   /** Unix socket of the metalboot server the VMs boot from. */
@@ -35,22 +32,6 @@ export interface SimBridge {
   /** The device's current VM (by Metal id). */
   vm(deviceId: string): RunningVm | undefined;
   stopAll(): Promise<void>;
-}
-
-/** Port of a script URL a VM can fetch, or an error naming what is wrong with it. */
-export function guestPortOf(scriptUrl: string): number {
-  let url: URL;
-  try {
-    url = new URL(scriptUrl);
-  } catch {
-    throw new ProviderError(`ipxe_script_url "${scriptUrl}" is not a URL`);
-  }
-  if (url.protocol !== 'http:' || url.hostname !== GUEST_HOST_IP) {
-    throw new ProviderError(`a QEMU-backed device cannot fetch ${scriptUrl}: only http://${GUEST_HOST_IP}:PORT/… is reachable from the VM`, {
-      hint: `set server.public_url to http://${GUEST_HOST_IP}:<port> for simulated devices`,
-    });
-  }
-  return url.port === '' ? 80 : Number(url.port);
 }
 
 export function createSimBridge(options: SimBridgeOptions): SimBridge {
