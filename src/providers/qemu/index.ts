@@ -26,11 +26,19 @@ export function createProvider(context: { config?: Config; env?: NodeJS.ProcessE
   if (firmware !== undefined && firmware !== 'bios' && firmware !== 'uefi') {
     throw new UsageError(`METALBOOT_QEMU_FIRMWARE must be bios or uefi, got "${firmware}"`);
   }
+  const keep = env.METALBOOT_QEMU_KEEP === '1';
+  if (keep && !env.METALBOOT_SERVER_SOCKET) {
+    // Without the server's own socket, VMs reach it through a bridge in this process, which ends
+    // with the command: a kept VM would be left talking to nothing.
+    throw new UsageError('METALBOOT_QEMU_KEEP=1 needs METALBOOT_SERVER_SOCKET, so kept VMs can still reach the server after this command ends', {
+      hint: 'run metalboot serve --socket /run/metalboot.sock and set METALBOOT_SERVER_SOCKET=/run/metalboot.sock',
+    });
+  }
   const provider = new QemuProvider({
     config: context.config,
     ...(env.METALBOOT_SERVER_SOCKET ? { serverSocket: env.METALBOOT_SERVER_SOCKET } : {}),
     ...(firmware ? { firmware } : {}),
-    ...(env.METALBOOT_QEMU_KEEP === '1' ? { keep: true } : {}),
+    ...(keep ? { keep: true } : {}),
   });
   return provider;
 }

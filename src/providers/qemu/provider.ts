@@ -16,6 +16,7 @@ import { join } from 'node:path';
 import { execa } from 'execa';
 import type { Config, DeviceConfig, Firmware } from '../../config/types.js';
 import { findDevice } from '../../config/lookup.js';
+import { normalizeMac } from '../../config/mac.js';
 import { ProviderError } from '../../errors.js';
 import { readManifest } from '../../image/store.js';
 import { deviceUrls } from '../../ipxe/index.js';
@@ -55,7 +56,7 @@ export class QemuProvider implements Provider {
 
   async listDevices(filter: { hostname?: string; macAddress?: string; tag?: string } = {}): Promise<ProviderDevice[]> {
     const all = await Promise.all(Object.keys(this.options.config.devices).map((name) => this.getDevice(name)));
-    return all.filter((d) => (!filter.hostname || d.hostname.includes(filter.hostname)) && (!filter.macAddress || d.macs.includes(filter.macAddress.toLowerCase())));
+    return all.filter((d) => (!filter.hostname || d.hostname.includes(filter.hostname)) && (!filter.macAddress || d.macs.includes(normalizeMac(filter.macAddress) ?? '')));
   }
 
   /** A VM's provider id is its config name. */
