@@ -2,15 +2,15 @@
 import { existsSync } from 'node:fs';
 import { execa } from 'execa';
 import { hostRequirements, missingRequirements } from '../providers/qemu/host-check.js';
-import { NETBOOT_DIR } from './stack.js';
+import { NETBOOT_KERNEL, NETBOOT_PACKAGE } from './netboot.js';
 
-export const NETBOOT_PACKAGE = 'debian-installer-12-netboot-amd64';
+export { NETBOOT_PACKAGE } from './netboot.js';
 
 /** Missing Debian packages for a BIOS and UEFI demo, in a stable order. */
 export async function missingPackages(): Promise<string[]> {
   const reqs = [...hostRequirements({ firmware: 'bios' }), ...hostRequirements({ firmware: 'uefi' })];
   const missing = new Set((await missingRequirements(reqs)).map((r) => r.debianPackage));
-  if (!existsSync(`${NETBOOT_DIR}/amd64/text/debian-installer/amd64/linux`)) missing.add(NETBOOT_PACKAGE);
+  if (!existsSync(NETBOOT_KERNEL)) missing.add(NETBOOT_PACKAGE);
   return [...missing].sort();
 }
 

@@ -21,8 +21,8 @@ import type { RunningServer } from '../server/index.js';
 import { createMetalSimulator } from '../sim/metal/index.js';
 import type { MetalSimulator } from '../sim/metal/index.js';
 import { DEMO_IMAGE, demoConfigYaml } from './config-text.js';
+import { NETBOOT_DIR } from './netboot.js';
 
-export const NETBOOT_DIR = '/usr/lib/debian-installer/images/12';
 
 export interface StackOptions {
   /** Scratch directory (short path: unix sockets live here). */

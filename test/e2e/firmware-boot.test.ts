@@ -6,7 +6,6 @@
  * starts, and the kernel never panics for want of its initrd. The first download of one asset
  * fails with 500 on each boot, so the script's retry loop runs on real iPXE.
  */
-import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,10 +17,9 @@ import { addAssetFromFile } from '../../src/image/store.js';
 import { renderDeviceScript } from '../../src/ipxe/index.js';
 import { startVm } from '../../src/providers/qemu/vm.js';
 import { startStaticServer } from './static-server.js';
+import { NETBOOT_INITRD, NETBOOT_KERNEL, skipUnlessVms } from './helpers/vm-env.js';
 
-const NETBOOT = '/usr/lib/debian-installer/images/12/amd64/text/debian-installer/amd64';
-const canBoot = process.getuid?.() === 0 && existsSync('/usr/bin/qemu-system-x86_64') && existsSync(`${NETBOOT}/linux`);
-if (!canBoot) console.warn('firmware-boot: skipped (needs root, qemu-system-x86 and debian-installer-12-netboot-amd64)');
+const canBoot = !(await skipUnlessVms());
 
 const GUEST_PORT = 8080;
 const BASE = `http://10.0.2.2:${GUEST_PORT}`;
@@ -36,15 +34,15 @@ beforeAll(async () => {
   if (!canBoot) return;
   dir = await mkdtemp(join(tmpdir(), 'metalboot-fw-'));
   const stateDir = join(dir, 'state');
-  const kernel = await addAssetFromFile(stateDir, `${NETBOOT}/linux`, 'linux');
-  const initrd = await addAssetFromFile(stateDir, `${NETBOOT}/initrd.gz`, 'initrd.gz');
+  const kernel = await addAssetFromFile(stateDir, NETBOOT_KERNEL, 'linux');
+  const initrd = await addAssetFromFile(stateDir, NETBOOT_INITRD, 'initrd.gz');
   config = parseConfig(
     `server:
   public_url: ${BASE}
   state_dir: ${stateDir}
 images:
-  deb: { type: files, kernel: ${NETBOOT}/linux, initrd: ${NETBOOT}/initrd.gz }
-  arm-only: { type: files, arch: arm64, kernel: ${NETBOOT}/linux, initrd: ${NETBOOT}/initrd.gz }
+  deb: { type: files, kernel: ${NETBOOT_KERNEL}, initrd: ${NETBOOT_INITRD} }
+  arm-only: { type: files, arch: arm64, kernel: ${NETBOOT_KERNEL}, initrd: ${NETBOOT_INITRD} }
 devices:
   web-1:
     image: deb

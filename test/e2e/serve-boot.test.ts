@@ -4,7 +4,6 @@
  * and initrd. The VM asks for /boot.ipxe, chains to its own script by MAC, and fetches both assets;
  * the device's recorded events must read script → kernel → initrd, with the full byte counts.
  */
-import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,10 +13,9 @@ import { parseConfig } from '../../src/config/load.js';
 import { addAssetFromFile, writeManifest } from '../../src/image/store.js';
 import { startVm } from '../../src/providers/qemu/vm.js';
 import { startServer } from '../../src/server/start.js';
+import { NETBOOT_INITRD, NETBOOT_KERNEL, skipUnlessVms } from './helpers/vm-env.js';
 
-const NETBOOT = '/usr/lib/debian-installer/images/12/amd64/text/debian-installer/amd64';
-const canBoot = process.getuid?.() === 0 && existsSync('/usr/bin/qemu-system-x86_64') && existsSync(`${NETBOOT}/linux`);
-if (!canBoot) console.warn('serve-boot: skipped (needs root, qemu-system-x86 and debian-installer-12-netboot-amd64)');
+const canBoot = !(await skipUnlessVms());
 
 const GUEST_PORT = 8080;
 const BASE = `http://10.0.2.2:${GUEST_PORT}`;
@@ -32,14 +30,14 @@ describe.skipIf(!canBoot)('metalboot serve boots a real VM', () => {
   it('bios: the device events show script → kernel → initrd', async () => {
     dir = await mkdtemp(join(tmpdir(), 'metalboot-serve-boot-'));
     const stateDir = join(dir, 'state');
-    const kernel = await addAssetFromFile(stateDir, `${NETBOOT}/linux`, 'linux');
-    const initrd = await addAssetFromFile(stateDir, `${NETBOOT}/initrd.gz`, 'initrd.gz');
+    const kernel = await addAssetFromFile(stateDir, NETBOOT_KERNEL, 'linux');
+    const initrd = await addAssetFromFile(stateDir, NETBOOT_INITRD, 'initrd.gz');
     await writeManifest(stateDir, {
       schema: 1, name: 'deb', type: 'files', installer: true,
       variants: { x86_64: { arch: 'x86_64', kernel, initrd, compression: 'gzip', cmdline: ['priority=critical', 'metalboot.device={{device}}'] } },
     });
     const config = parseConfig(
-      `server:\n  public_url: ${BASE}\n  state_dir: ${stateDir}\n  cache_mb: 64\nimages:\n  deb: { type: files, kernel: ${NETBOOT}/linux, initrd: ${NETBOOT}/initrd.gz }\ndevices:\n  vm-1:\n    image: deb\n    macs: ["${MAC}"]\n`,
+      `server:\n  public_url: ${BASE}\n  state_dir: ${stateDir}\n  cache_mb: 64\nimages:\n  deb: { type: files, kernel: ${NETBOOT_KERNEL}, initrd: ${NETBOOT_INITRD} }\ndevices:\n  vm-1:\n    image: deb\n    macs: ["${MAC}"]\n`,
       join(dir, 'metalboot.yaml'),
     );
     const socketPath = join(dir, 'serve.sock');

@@ -2,9 +2,9 @@
 import { existsSync } from 'node:fs';
 import { missingRequirements, hostRequirements } from '../../../src/providers/qemu/host-check.js';
 
-export const NETBOOT_DIR = '/usr/lib/debian-installer/images/12/amd64/text/debian-installer/amd64';
-export const NETBOOT_KERNEL = `${NETBOOT_DIR}/linux`;
-export const NETBOOT_INITRD = `${NETBOOT_DIR}/initrd.gz`;
+import { NETBOOT_AMD64_DIR, NETBOOT_INITRD, NETBOOT_KERNEL } from '../../../src/demo/netboot.js';
+
+export { NETBOOT_INITRD, NETBOOT_KERNEL } from '../../../src/demo/netboot.js';
 
 /** undefined when VM tests can run; otherwise the reason they are skipped (printed once). */
 export async function vmSkipReason(): Promise<string | undefined> {
@@ -15,7 +15,7 @@ export async function vmSkipReason(): Promise<string | undefined> {
   ]);
   if (missing.length > 0) return `missing ${missing.map((m) => `${m.file} (${m.debianPackage})`).join(', ')}`;
   if (!existsSync(NETBOOT_KERNEL) || !existsSync(NETBOOT_INITRD)) {
-    return `missing ${NETBOOT_DIR} (debian-installer-12-netboot-amd64)`;
+    return `missing ${NETBOOT_AMD64_DIR} (debian-installer-12-netboot-amd64)`;
   }
   return undefined;
 }
