@@ -14,6 +14,7 @@ import { QemuProvider } from '../../src/providers/qemu/provider.js';
 import { createLogger, startServer } from '../../src/server/index.js';
 import type { RunningServer } from '../../src/server/index.js';
 import { NETBOOT_INITRD, NETBOOT_KERNEL, skipUnlessVms } from '../e2e/helpers/vm-env.js';
+import { groupAlive } from '../../src/providers/qemu/device-state.js';
 
 const skip = await skipUnlessVms();
 
@@ -67,7 +68,8 @@ describe.skipIf(skip)('QEMU provider', () => {
     const other = new QemuProvider({ config });
     expect(await other.getDevice('web-1')).toMatchObject({ state: 'active', alwaysPxe: true, plan: 'qemu-bios' });
     await provider.powerOff('web-1');
-    expect(await vm.exited).not.toBeUndefined();
+    await vm.exited;
+    expect(groupAlive(vm.pid)).toBe(false);
     expect(await other.getDevice('web-1')).toMatchObject({ state: 'inactive' });
   }, 300_000);
 
