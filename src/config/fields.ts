@@ -3,6 +3,7 @@
  * typed value or throws a ConfigError naming file:line, the field path, the value and what is valid.
  */
 import { ConfigError } from '../errors.js';
+import { trimBase } from '../util/url.js';
 
 export interface Where {
   readonly file: string;
@@ -118,7 +119,7 @@ export function readHttpUrl(where: Where, path: Path, value: unknown): string {
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
     fail(where, path, `${show(text)} must be an http:// or https:// URL (iPXE fetches it)`);
   }
-  return text.replace(/\/+$/, '');
+  return trimBase(text);
 }
 
 const NAME = /^[a-z0-9][a-z0-9._-]{0,62}$/;

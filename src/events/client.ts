@@ -4,7 +4,7 @@
  *   followEvents  GET /api/events?device=&since=    → server-sent events, reconnecting with Last-Event-ID
  */
 import { MetalbootError } from '../errors.js';
-import { trimBase } from '../ipxe/urls.js';
+import { trimBase } from '../util/url.js';
 import { SseParser } from './sse.js';
 import type { BootEvent } from './types.js';
 import { setTimeout as delay } from 'node:timers/promises';

@@ -8,6 +8,7 @@ import { BuildError } from '../errors.js';
 import type { DownloadProgress } from './download.js';
 import { download } from './download.js';
 import { sha256File } from './store.js';
+import { trimBase } from '../util/url.js';
 
 export interface FetchContext {
   readonly stateDir: string;
@@ -20,7 +21,7 @@ export function isUrl(location: string): boolean {
 
 /** Joins a mirror base (URL or directory) and a relative path. */
 export function joinLocation(base: string, relative: string): string {
-  return isUrl(base) ? `${base.replace(/\/+$/, '')}/${relative}` : join(base, relative);
+  return isUrl(base) ? `${trimBase(base)}/${relative}` : join(base, relative);
 }
 
 /** A local path for `location`, downloaded (and verified) when it is a URL, verified when local. */

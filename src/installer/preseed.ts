@@ -3,11 +3,12 @@ import { fillTemplate } from '../template.js';
 import { shellQuote } from './template.js';
 import type { InstallerRenderInput } from './types.js';
 import { commonValues, sshKeys } from './values.js';
+import { trimBase } from '../util/url.js';
 
 /** The mirror answers: an http(s) mirror from the image, else deb.debian.org. */
 function mirrorParts(mirror: string | undefined): { host: string; dir: string; protocol: string } {
   const url = mirror && /^https?:\/\//.test(mirror) ? new URL(mirror) : new URL('http://deb.debian.org/debian');
-  return { host: url.host, dir: url.pathname.replace(/\/+$/, '') || '/', protocol: url.protocol.replace(':', '') };
+  return { host: url.host, dir: trimBase(url.pathname) || '/', protocol: url.protocol.replace(':', '') };
 }
 
 export function preseedValues(input: InstallerRenderInput): Record<string, string> {

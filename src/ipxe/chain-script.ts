@@ -4,7 +4,7 @@ import { fillTemplate } from '../template.js';
 import type { IpxeTemplates } from './templates.js';
 import { loadTemplates } from './templates.js';
 import { DEFAULT_RETRIES, DEFAULT_RETRY_DELAY } from './device-script.js';
-import { trimBase } from './urls.js';
+import { trimBase } from '../util/url.js';
 
 export function renderChainScript(baseUrl: string, options: { retries?: number; retryDelaySeconds?: number; templates?: IpxeTemplates } = {}): string {
   const templates = options.templates ?? loadTemplates();

@@ -11,7 +11,8 @@ import { checkScriptUrl, escapeKernelArg } from './escape.js';
 import { fillTemplate } from '../template.js';
 import type { IpxeTemplates } from './templates.js';
 import { loadTemplates } from './templates.js';
-import { assetUrl, deviceUrls, trimBase } from './urls.js';
+import { trimBase } from '../util/url.js';
+import { assetUrl, deviceUrls } from './urls.js';
 
 export interface RenderDeviceInput {
   readonly device: DeviceConfig;

@@ -4,6 +4,7 @@
  */
 import type { AssetRef } from '../image/manifest.js';
 import { assetPath } from '../image/manifest.js';
+import { trimBase } from '../util/url.js';
 
 export interface DeviceUrls {
   /** GET: the device's own iPXE script. */
@@ -34,8 +35,4 @@ export function chainScriptUrl(baseUrl: string): string {
 
 export function assetUrl(baseUrl: string, asset: AssetRef): string {
   return `${trimBase(baseUrl)}${assetPath(asset)}`;
-}
-
-export function trimBase(baseUrl: string): string {
-  return baseUrl.replace(/\/+$/, '');
 }

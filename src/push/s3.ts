@@ -10,6 +10,7 @@ import { MetalbootError } from '../errors.js';
 import type { AssetRef, ImageManifest } from '../image/manifest.js';
 import type { PushTarget } from './types.js';
 import { staticAssetPath } from './types.js';
+import { trimBase } from '../util/url.js';
 
 export const PART_SIZE = 8 * 1024 * 1024;
 
@@ -43,7 +44,7 @@ export class S3Target implements PushTarget {
   /** The public URL of the destination root, for a default --base-url. */
   static defaultBaseUrl(location: S3Location, endpoint: string | undefined, env: NodeJS.ProcessEnv = process.env): string {
     const tail = location.prefix ? `/${location.prefix}` : '';
-    if (endpoint) return `${endpoint.replace(/\/+$/, '')}/${location.bucket}${tail}`;
+    if (endpoint) return `${trimBase(endpoint)}/${location.bucket}${tail}`;
     const region = env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? 'us-east-1';
     return `https://${location.bucket}.s3.${region}.amazonaws.com${tail}`;
   }

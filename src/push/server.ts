@@ -4,7 +4,7 @@ import { Readable, Transform } from 'node:stream';
 import { MetalbootError } from '../errors.js';
 import type { AssetRef, ImageManifest } from '../image/manifest.js';
 import { assetPath } from '../image/manifest.js';
-import { trimBase } from '../ipxe/urls.js';
+import { trimBase } from '../util/url.js';
 import type { PushTarget } from './types.js';
 
 export class ServerTarget implements PushTarget {

@@ -16,6 +16,7 @@ import { DEFAULT_DRAIN_MS, startServer } from './start.js';
 import { cachedPortMacs } from './port-macs.js';
 import type { PortMacs } from './port-macs.js';
 import type { RunningServer } from './start.js';
+import { trimBase } from '../util/url.js';
 
 export interface ServeOptions {
   readonly configFile: string;
@@ -76,7 +77,7 @@ export async function runServe(options: ServeOptions, deps: ServeDeps = {}): Pro
   }
   // --public-url and the tunnel win; else the config's public_url, or (when it has none) where we really listen
   const publicUrlOf = (config: Config): string =>
-    (options.publicUrl ?? tunnel?.url ?? (config.server.publicUrlExplicit ? config.server.publicUrl : server.url!)).replace(/\/+$/, '');
+    trimBase(options.publicUrl ?? tunnel?.url ?? (config.server.publicUrlExplicit ? config.server.publicUrl : server.url!));
   const adjust = (config: Config): Config => ({ ...config, server: { ...config.server, publicUrl: publicUrlOf(config) } });
   const publicUrl = publicUrlOf(base);
   server.reload(adjust(base));

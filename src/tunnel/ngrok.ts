@@ -1,6 +1,7 @@
 /** ngrok tunnel through @ngrok/ngrok (in-process agent); the auth token comes from NGROK_AUTHTOKEN only. */
 import { MetalbootError } from '../errors.js';
 import type { Tunnel, TunnelTarget } from './types.js';
+import { trimBase } from '../util/url.js';
 
 export async function openNgrokTunnel(target: TunnelTarget, env: NodeJS.ProcessEnv): Promise<Tunnel> {
   const authtoken = env.NGROK_AUTHTOKEN;
@@ -15,7 +16,7 @@ export async function openNgrokTunnel(target: TunnelTarget, env: NodeJS.ProcessE
     const listener = await ngrok.forward({ addr: `${target.host}:${target.port}`, authtoken });
     const url = listener.url();
     if (!url) throw new Error('ngrok returned no URL');
-    return { url: url.replace(/\/+$/, ''), close: () => listener.close() };
+    return { url: trimBase(url), close: () => listener.close() };
   } catch (error) {
     throw new MetalbootError(`could not open the ngrok tunnel: ${redact((error as Error).message, authtoken)}`, {
       code: 'E_TUNNEL',

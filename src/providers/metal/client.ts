@@ -7,6 +7,7 @@ import type { ApiCall, FetchLike, HttpOptions } from './http.js';
 import { apiRequest } from './http.js';
 import type { DeviceListFilter, MetalDevice, MetalDeviceAction, MetalDeviceCreate, MetalDeviceList, MetalDeviceUpdate } from './types.js';
 import { setTimeout as delay } from 'node:timers/promises';
+import { trimBase } from '../../util/url.js';
 
 export const DEFAULT_METAL_API_URL = 'https://api.equinix.com/metal/v1';
 /** The spec's maximum for `per_page`. */
@@ -41,7 +42,7 @@ export class MetalClient {
         hint: 'export METAL_AUTH_TOKEN=<your Equinix Metal API key> (it is read from the environment, never from arguments)',
       });
     }
-    this.apiUrl = (options.apiUrl ?? DEFAULT_METAL_API_URL).replace(/\/+$/, '');
+    this.apiUrl = trimBase(options.apiUrl ?? DEFAULT_METAL_API_URL);
     this.projectId = options.projectId;
     this.perPage = Math.min(Math.max(options.perPage ?? MAX_PER_PAGE, 1), MAX_PER_PAGE);
     this.http = {

@@ -5,6 +5,7 @@
  * a 429 means "not processed" and is retried; anything ambiguous is thrown for the caller to judge.
  */
 import { apiErrorTexts, httpError, networkError } from './errors.js';
+import { trimBase } from '../../util/url.js';
 
 export type FetchLike = (input: string, init: RequestInit) => Promise<Response>;
 
@@ -51,7 +52,7 @@ export interface ApiResponse {
 }
 
 export function buildUrl(apiUrl: string, path: string, query?: ApiRequest['query']): string {
-  const url = new URL(`${apiUrl.replace(/\/+$/, '')}${path}`);
+  const url = new URL(`${trimBase(apiUrl)}${path}`);
   for (const [key, value] of Object.entries(query ?? {})) {
     if (value !== undefined) url.searchParams.set(key, String(value));
   }
