@@ -3,11 +3,13 @@
  * (src/config/normalize.ts); everything downstream may trust it. Paths are absolute.
  */
 
-export type Arch = 'x86_64' | 'arm64';
-export const ARCHES: readonly Arch[] = ['x86_64', 'arm64'];
+/** Architectures, listed once: the type, the config validator and the manifest schema use this list. */
+export const ARCHES = ['x86_64', 'arm64'] as const;
+export type Arch = (typeof ARCHES)[number];
 
-export type ImageType = 'debian' | 'alma' | 'linuxkit' | 'files';
-export const IMAGE_TYPES: readonly ImageType[] = ['debian', 'alma', 'linuxkit', 'files'];
+/** Image types, listed once (type, config validator, manifest schema). */
+export const IMAGE_TYPES = ['debian', 'alma', 'linuxkit', 'files'] as const;
+export type ImageType = (typeof IMAGE_TYPES)[number];
 
 export type Firmware = 'bios' | 'uefi';
 

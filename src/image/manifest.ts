@@ -4,10 +4,9 @@
  * and are served at `/assets/<sha256>/<name>`.
  */
 import type { Arch, ImageType } from '../config/types.js';
+import type { Compression } from '../initrd/compression.js';
 
 export const MANIFEST_SCHEMA = 1;
-
-export type Compression = 'gzip' | 'xz' | 'zstd' | 'lz4' | 'bzip2' | 'none';
 
 export interface AssetRef {
   /** File name used in URLs and as the iPXE image name (e.g. `linux`, `initrd.gz`). No slashes. */

@@ -5,9 +5,9 @@
  * part must start 4-byte aligned.
  */
 import { createReadStream } from 'node:fs';
-import type { Compression } from '../image/manifest.js';
 import type { CpioEntry } from './cpio.js';
 import { cpioChunks } from './cpio.js';
+import type { Compression } from './compression.js';
 import { decompressStream, sniffFile } from './compression.js';
 import { gzipChunks } from './gzip.js';
 

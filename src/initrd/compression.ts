@@ -3,8 +3,11 @@ import { open } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { execa } from 'execa';
-import type { Compression } from '../image/manifest.js';
 import { BuildError } from '../errors.js';
+
+/** Initrd compressions, listed once (the type and the manifest schema's enum); 'none' is a plain cpio. */
+export const COMPRESSIONS = ['gzip', 'xz', 'zstd', 'lz4', 'bzip2', 'none'] as const;
+export type Compression = (typeof COMPRESSIONS)[number];
 
 const MAGIC: ReadonlyArray<readonly [Compression, readonly number[]]> = [
   ['gzip', [0x1f, 0x8b]],

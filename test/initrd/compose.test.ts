@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
-import type { Compression } from '../../src/image/manifest.js';
+import type { Compression } from '../../src/initrd/compression.js';
 import { cpioChunks } from '../../src/initrd/cpio.js';
 import { listCpio, readCpioArchives } from '../../src/initrd/cpio-reader.js';
 import { decompressStream, sniffCompression, sniffFile } from '../../src/initrd/compression.js';
