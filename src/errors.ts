@@ -2,12 +2,39 @@
  * One error family for the whole tool. The CLI prints `message` (one sentence naming what to fix),
  * then `hint` when present, and exits with `exitCode`. Wrap lower-level errors with `{ cause }`.
  */
+
+/** Every error code, listed once. A new code is added here; a caller that branches on a kind gets a class. */
+export type ErrorCode =
+  // the family's defaults and classes
+  | 'E_METALBOOT' | 'E_CONFIG' | 'E_USAGE' | 'E_RENDER' | 'E_BUILD' | 'E_PROVIDER'
+  // images and the store
+  | 'E_NO_IMAGE' | 'E_NOT_BUILT' | 'E_MANIFEST'
+  // push, events, tunnel
+  | 'E_PUSH' | 'E_EVENTS' | 'E_TUNNEL'
+  // re-image flow and devices
+  | 'E_NO_DEVICE' | 'E_NOT_READY' | 'E_UNREACHABLE' | 'E_REIMAGE' | 'E_TIMEOUT'
+  // consoles
+  | 'E_CONSOLE' | 'E_CONSOLE_TIMEOUT' | 'E_NO_SSH' | 'E_NO_SSH_KEY'
+  // the Equinix Metal API (providers/metal) and its simulator's spec
+  | 'E_METAL_API' | 'E_METAL_AUTH' | 'E_METAL_FORBIDDEN' | 'E_METAL_NOT_FOUND' | 'E_METAL_UNPROCESSABLE'
+  | 'E_METAL_RATE_LIMIT' | 'E_METAL_SERVER' | 'E_METAL_TIMEOUT' | 'E_METAL_NETWORK' | 'E_METAL_PROJECT'
+  | 'E_METAL_NO_SOS' | 'E_METAL_SPEC'
+  // QEMU, boot-test, demo
+  | 'E_QEMU_MISSING' | 'E_BOOT_TEST' | 'E_DEMO_PACKAGES';
+
+export interface MetalbootErrorOptions {
+  readonly code?: ErrorCode;
+  readonly hint?: string | undefined;
+  readonly cause?: unknown;
+  readonly exitCode?: number;
+}
+
 export class MetalbootError extends Error {
-  readonly code: string;
+  readonly code: ErrorCode;
   readonly hint: string | undefined;
   readonly exitCode: number;
 
-  constructor(message: string, options: { code?: string; hint?: string; cause?: unknown; exitCode?: number } = {}) {
+  constructor(message: string, options: MetalbootErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = new.target.name;
     this.code = options.code ?? 'E_METALBOOT';
@@ -44,10 +71,19 @@ export class BuildError extends MetalbootError {
   }
 }
 
+/** An image has no manifest in the store yet; the server answers its devices 503 instead of failing. */
+export class NotBuiltError extends MetalbootError {
+  readonly image: string;
+  constructor(image: string, file: string) {
+    super(`image "${image}" has not been built (no ${file})`, { code: 'E_NOT_BUILT', hint: `run: metalboot build ${image}` });
+    this.image = image;
+  }
+}
+
 /** A provider (Metal API, QEMU) refused or failed an action. */
 export class ProviderError extends MetalbootError {
   readonly status: number | undefined;
-  constructor(message: string, options: { hint?: string; cause?: unknown; status?: number; code?: string } = {}) {
+  constructor(message: string, options: { hint?: string; cause?: unknown; status?: number; code?: ErrorCode } = {}) {
     super(message, { ...options, code: options.code ?? 'E_PROVIDER' });
     this.status = options.status;
   }

@@ -2,6 +2,7 @@
  * Metal API failures as ProviderErrors whose message names the action, the device, the HTTP status
  * and the API's own `error`/`errors` text, with a hint saying what to do. Never includes the token.
  */
+import type { ErrorCode } from '../../errors.js';
 import { ProviderError } from '../../errors.js';
 
 export interface MetalErrorDetails {
@@ -22,7 +23,7 @@ export class MetalApiError extends ProviderError {
   readonly apiErrors: readonly string[];
   readonly ambiguous: boolean;
 
-  constructor(message: string, details: MetalErrorDetails & { hint?: string; code?: string }) {
+  constructor(message: string, details: MetalErrorDetails & { hint?: string; code?: ErrorCode }) {
     super(message, {
       code: details.code ?? 'E_METAL_API',
       ...(details.status === undefined ? {} : { status: details.status }),
