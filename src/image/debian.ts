@@ -7,11 +7,11 @@
 import { join } from 'node:path';
 import type { Arch, DebianImageConfig } from '../config/types.js';
 import { BuildError } from '../errors.js';
+import { isFile } from '../util/fs.js';
 import { parseSha256Sums, requireChecksum } from './checksums.js';
 import { injectedPreseed } from './debian-preseed.js';
 import type { FetchContext } from './source.js';
 import { fetchFile, fetchText, joinLocation } from './source.js';
-import { isFile } from './store.js';
 import type { VariantInput } from './variant.js';
 
 export const DEBIAN_ARCH: Readonly<Record<Arch, string>> = { x86_64: 'amd64', arm64: 'arm64' };

@@ -4,11 +4,11 @@
  * file and throws: nothing is written. A cached file with the expected hash is reused.
  */
 import { mkdir, rename, rm, stat } from 'node:fs/promises';
-import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { BuildError } from '../errors.js';
-import { isFile, streamToTmp } from './store.js';
+import { isFile } from '../util/fs.js';
+import { cacheDir, cacheFile, streamToTmp } from './store.js';
 
 export interface DownloadProgress {
   readonly label: string;
@@ -24,10 +24,6 @@ export interface DownloadOptions {
   readonly sha256?: string;
   readonly label?: string;
   readonly onProgress?: (progress: DownloadProgress) => void;
-}
-
-export function cacheFile(stateDir: string, sha256: string): string {
-  return join(stateDir, 'cache', sha256);
 }
 
 /** Opens the body only when first read, so a connection error before then is not left unhandled. */
@@ -68,7 +64,7 @@ export async function download(url: string, options: DownloadOptions): Promise<{
       throw new BuildError(`checksum mismatch for ${url}: expected sha256 ${expected}, got ${sha256}`, { hint: 'the mirror may be mid-sync or tampered with; retry later or use another mirror' });
     }
     options.onProgress?.({ label, received, total, done: true });
-    await mkdir(join(stateDir, 'cache'), { recursive: true });
+    await mkdir(cacheDir(stateDir), { recursive: true });
     await rename(tmp, cacheFile(stateDir, sha256));
     return { path: cacheFile(stateDir, sha256), sha256, size: received };
   } catch (error) {

@@ -5,13 +5,14 @@
  */
 import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdir, open, readFile, readdir, rename, rm } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
 import tar from 'tar-stream';
 import { BuildError } from '../errors.js';
 import { sniffCompression } from '../initrd/compression.js';
-import { isFile, sha256File, tmpPath } from './store.js';
+import { isFile } from '../util/fs.js';
+import { linuxkitTarballDir, sha256File, tmpPath } from './store.js';
 
 export interface LinuxkitOutput {
   readonly kernel: string;
@@ -59,10 +60,10 @@ async function readHead(path: string): Promise<Buffer> {
   }
 }
 
-/** Extracts kernel/initrd.img/cmdline of a tar-kernel-initrd tarball into <stateDir>/cache/linuxkit/<sha256>/. */
+/** Extracts kernel/initrd.img/cmdline of a tar-kernel-initrd tarball into the store's cache/linuxkit/<sha256>/. */
 export async function readOutputTarball(stateDir: string, tarball: string): Promise<LinuxkitOutput> {
   const { sha256 } = await sha256File(tarball);
-  const dir = join(stateDir, 'cache', 'linuxkit', sha256);
+  const dir = linuxkitTarballDir(stateDir, sha256);
   const done = await isFile(join(dir, 'initrd.img'));
   if (!done) {
     const tmp = await tmpPath(stateDir, 'linuxkit-tar');
@@ -86,7 +87,7 @@ export async function readOutputTarball(stateDir: string, tarball: string): Prom
           throw new BuildError(`LinuxKit tarball ${tarball} has no ${needed}`, { hint: 'expected the tar-kernel-initrd format: kernel, initrd.img, cmdline' });
         }
       }
-      await mkdir(join(stateDir, 'cache', 'linuxkit'), { recursive: true });
+      await mkdir(dirname(dir), { recursive: true });
       await rm(dir, { recursive: true, force: true });
       await rename(tmp, dir);
     } catch (error) {

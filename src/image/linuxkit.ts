@@ -3,13 +3,14 @@
  * or taken from an existing output directory or tar-kernel-initrd tarball.
  */
 import { mkdir, rm, stat } from 'node:fs/promises';
-import { basename, join } from 'node:path';
+import { basename } from 'node:path';
 import { execa } from 'execa';
 import type { Arch, LinuxkitImageConfig } from '../config/types.js';
 import { BuildError } from '../errors.js';
 import type { LinuxkitOutput } from './linuxkit-output.js';
 import { readOutputDir, readOutputTarball } from './linuxkit-output.js';
 import type { FetchContext } from './source.js';
+import { linuxkitBuildDir } from './store.js';
 import type { VariantInput } from './variant.js';
 
 export const LINUXKIT_INSTALL_HINT =
@@ -24,7 +25,7 @@ export function linuxkitBuildArgs(yaml: string, name: string, dir: string, arch:
 }
 
 async function buildWithLinuxkit(ctx: FetchContext, image: LinuxkitImageConfig, yaml: string, arch: Arch, bin: string): Promise<LinuxkitOutput> {
-  const dir = join(ctx.stateDir, 'cache', 'linuxkit-build', `${image.name}-${arch}`);
+  const dir = linuxkitBuildDir(ctx.stateDir, image.name, arch);
   await rm(dir, { recursive: true, force: true });
   await mkdir(dir, { recursive: true });
   try {

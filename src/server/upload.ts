@@ -10,7 +10,8 @@ import { rm, stat } from 'node:fs/promises';
 import type { Request, Response, NextFunction } from 'express';
 import { MetalbootError } from '../errors.js';
 import { uniqueAssets } from '../image/manifest.js';
-import { assetFile, commitAsset, parseManifest, SHA256_HEX, streamToTmp, writeManifest } from '../image/store.js';
+import { parseManifest } from '../image/manifest-schema.js';
+import { assetFile, commitAsset, SHA256_HEX, streamToTmp, writeManifest } from '../image/store.js';
 import type { ServerContext } from './context.js';
 
 export function assetUploadHandler(ctx: ServerContext) {
