@@ -1,7 +1,8 @@
 /** `metalboot reimage <device>`: boot a device into its metalboot image (or a stock OS), optionally waiting. */
 import type { Command } from 'commander';
 import { ProviderError, UsageError } from '../errors.js';
-import type { CallRecord, FollowFn, ReimageSummary } from '../reimage/index.js';
+import type { CallRecord } from '../providers/provider.js';
+import type { FollowFn, ReimageSummary } from '../reimage/index.js';
 import { formatElapsed } from '../reimage/progress.js';
 import { labelOf } from '../reimage/resolve.js';
 import { addConfigOption, printJson } from './common.js';

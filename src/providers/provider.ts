@@ -3,7 +3,6 @@
  * (src/providers/metal) and local QEMU VMs (src/providers/qemu) implement it.
  */
 import type { Config, DeviceConfig } from '../config/types.js';
-import type { CallRecord } from '../reimage/types.js';
 
 /** What a provider factory (`src/providers/<name>/index.ts` createProvider) gets: config, flags, environment. */
 export interface ProviderContext {
@@ -36,6 +35,18 @@ export interface ProviderDevice {
   readonly macs: readonly string[];
 }
 
+export type CallName = 'update' | 'reboot' | 'reinstall' | 'power_on' | 'power_off';
+
+/** A call that changes a device, as recorded by the re-image flow (for --json) and described by --dry-run. */
+export interface CallRecord {
+  readonly call: CallName;
+  readonly device: string;
+  readonly args?: Readonly<Record<string, unknown>>;
+  /** ISO time the call was made (or would have been). */
+  readonly at: string;
+  readonly dryRun?: boolean;
+}
+
 /** What updateDevice can change. */
 export interface DeviceChanges {
   readonly alwaysPxe?: boolean;
@@ -65,6 +76,11 @@ export interface Provider {
    * QEMU devices see the server at 10.0.2.2, which only exists inside their network namespace.
    */
   probeFetch?(url: string, init: RequestInit): Promise<Response>;
+  /**
+   * The device id `key` spells when it has the shape of this provider's ids (Metal: a UUID, any
+   * case), else undefined (default): the key is then looked up as a hostname.
+   */
+  parseDeviceId?(key: string): string | undefined;
   /** How a recorded call looks in this provider's API, for --dry-run (default: `<call> <device> <args>`). */
   describeCall?(call: CallRecord): string;
   /** The provider id of a configured device, undefined when the config lacks it (default: its name). */

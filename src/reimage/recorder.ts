@@ -2,8 +2,7 @@
  * Wraps a Provider so every call that changes a device is recorded — and, for --dry-run, not made.
  * Reads pass through, so a dry run still resolves the device and shows the real plan.
  */
-import type { Provider, ProviderDevice, ReinstallOptions } from '../providers/provider.js';
-import type { CallRecord } from './types.js';
+import type { CallRecord, Provider, ProviderDevice, ReinstallOptions } from '../providers/provider.js';
 
 export function redactArgs(args: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {};

@@ -4,7 +4,6 @@
  */
 import type { Config, DeviceConfig } from '../config/types.js';
 import { findDevice } from '../config/lookup.js';
-import { normalizeUuid } from '../config/mac.js';
 import { MetalbootError } from '../errors.js';
 import type { Provider } from '../providers/provider.js';
 import type { ReimageSummary, ResolvedDevice } from './types.js';
@@ -32,9 +31,9 @@ export async function resolveDevice(provider: Provider, config: Config | undefin
     }
     return { id, name: configured.name, device: await provider.getDevice(id) };
   }
-  const uuid = normalizeUuid(key);
-  if (uuid && provider.name === 'metal') {
-    const device = await provider.getDevice(uuid);
+  const id = provider.parseDeviceId?.(key);
+  if (id !== undefined) {
+    const device = await provider.getDevice(id);
     return { id: device.id, ...nameFor(config, device.id, device.hostname), device };
   }
   const matches = (await provider.listDevices({ hostname: key })).filter((device) => device.hostname === key);

@@ -1,5 +1,5 @@
 /** Shapes of the provider-independent re-image flow (src/reimage). */
-import type { ProviderDevice } from '../providers/provider.js';
+import type { CallRecord, ProviderDevice } from '../providers/provider.js';
 
 /** What the device should boot next. */
 export type ReimageTarget =
@@ -31,18 +31,6 @@ export interface ResolvedDevice {
   /** The device's name in metalboot.yaml, when it has one (boot events are recorded under it). */
   readonly name?: string;
   readonly device: ProviderDevice;
-}
-
-export type CallName = 'update' | 'reboot' | 'reinstall' | 'power_on' | 'power_off';
-
-/** A call that changes the device (recorded for --json; printed by --dry-run). */
-export interface CallRecord {
-  readonly call: CallName;
-  readonly device: string;
-  readonly args?: Readonly<Record<string, unknown>>;
-  /** ISO time the call was made (or would have been). */
-  readonly at: string;
-  readonly dryRun?: boolean;
 }
 
 export interface PhaseRecord {

@@ -143,6 +143,8 @@ describe('reimage over the Metal provider, against the simulator and the real se
     expect((await resolveDevice(p, world.config, WEB_ID)).name).toBe('web-1');
     expect((await resolveDevice(p, world.config, 'lk-1')).id).toBe(LK_ID);
     expect((await resolveDevice(p, undefined, 'lk-1')).id).toBe(LK_ID);
+    // a Metal id in capitals is still an id (MetalProvider.parseDeviceId), not a hostname
+    expect((await resolveDevice(p, undefined, WEB_ID.toUpperCase())).id).toBe(WEB_ID);
     await expect(resolveDevice(p, world.config, 'nope')).rejects.toThrow(/no device "nope"/);
   });
 

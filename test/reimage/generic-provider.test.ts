@@ -57,4 +57,11 @@ describe('reimage over a non-Metal provider', () => {
     expect(summary).toMatchObject({ provider: 'qemu', path: 'reboot', result: 'succeeded' });
     expect(provider.log).toEqual(['update {"ipxeScriptUrl":"http://127.0.0.1:9/ipxe/vm-1","alwaysPxe":true}', 'reboot']);
   });
+
+  it('looks a UUID-shaped key up by hostname when the provider has no id shape of its own', async () => {
+    const provider = new MemoryProvider();
+    const uuid = '6f9d0c1e-0000-4a2b-9c3d-000000000001';
+    provider.device = { ...provider.device, hostname: uuid };
+    expect(await resolveDevice(provider, undefined, uuid)).toMatchObject({ id: 'vm-1' });
+  });
 });

@@ -10,9 +10,8 @@ import { MetalProvider } from './provider.js';
 
 export { MetalClient, DEFAULT_METAL_API_URL, MAX_PER_PAGE } from './client.js';
 export type { MetalClientOptions } from './client.js';
-export { MetalProvider, toProviderDevice } from './provider.js';
+export { describeMetalCall, MetalProvider, toProviderDevice } from './provider.js';
 export { MetalApiError } from './errors.js';
-export { describeMetalCall } from './describe.js';
 export type * from './types.js';
 
 export type { ProviderContext } from '../provider.js';

@@ -4,8 +4,8 @@
  * again and the action is sent once more only if the device shows that nothing happened.
  */
 import type { DeviceConfig } from '../../config/types.js';
-import type { CallRecord } from '../../reimage/types.js';
-import type { DeviceChanges, Provider, ProviderDevice, ReinstallOptions } from '../provider.js';
+import { normalizeUuid } from '../../config/mac.js';
+import type { CallRecord, DeviceChanges, Provider, ProviderDevice, ReinstallOptions } from '../provider.js';
 import { DEVICE_STATES } from '../provider.js';
 import type { MetalClient } from './client.js';
 import { MetalApiError } from './errors.js';
@@ -125,6 +125,10 @@ export class MetalProvider implements Provider {
 
   idFor(device: DeviceConfig): string | undefined {
     return device.metalId;
+  }
+
+  parseDeviceId(key: string): string | undefined {
+    return normalizeUuid(key);
   }
 
   async consoleCommand(id: string): Promise<{ readonly file: string; readonly args: readonly string[] }> {

@@ -1,8 +1,16 @@
 /** In-memory Metal devices for the simulator: spec-shaped objects and their seed helper. */
 import { randomUUID } from 'node:crypto';
-import type { DeviceState } from '../../providers/provider.js';
 
-export type SimState = DeviceState;
+/**
+ * The device states the simulator serves: the spec's Device.state enum (components/schemas/Device.yaml).
+ * The simulator owns this list instead of borrowing the provider's, so a provider bug cannot hide
+ * behind a shared type; test/sim/states.test.ts checks it against the spec.
+ */
+export const SIM_STATES = [
+  'queued', 'provisioning', 'deprovisioning', 'reinstalling', 'active', 'inactive', 'failed', 'powering_on', 'powering_off', 'deleted',
+] as const;
+
+export type SimState = (typeof SIM_STATES)[number];
 
 /** Metal's rule for custom_ipxe: it needs a script URL or `#!ipxe` userdata (the API answers 422). */
 export function customIpxeRefusal(operatingSystem: string, ipxeScriptUrl: string | undefined, userdata: string | undefined): string | undefined {

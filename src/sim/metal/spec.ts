@@ -4,10 +4,10 @@
  * per (operation, part) compiled on first use and cached.
  */
 import { existsSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { resolve } from 'node:path';
 import SwaggerParser from '@apidevtools/swagger-parser';
 import { MetalbootError } from '../../errors.js';
+import { PACKAGE_ROOT } from '../../paths.js';
 import { Ajv } from 'ajv';
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import addFormatsImport from 'ajv-formats';
@@ -26,26 +26,31 @@ export interface LoadedSpec {
   validator(key: string, schema: () => unknown): ValidateFunction;
 }
 
-const HERE = dirname(fileURLToPath(import.meta.url));
+const SPEC = 'metal-openapi/oas3.fetched/openapi3.yaml';
 
-/** ../shared/metal-openapi/oas3.fetched/openapi3.yaml, or $METALBOOT_METAL_SPEC. */
-export function specPath(): string {
-  const fromEnv = process.env.METALBOOT_METAL_SPEC;
+/** $METALBOOT_METAL_SPEC, else <package root>/../shared/metal-openapi/oas3.fetched/openapi3.yaml (or one of the fallbacks). */
+export function specPath(env: NodeJS.ProcessEnv = process.env): string {
+  const fromEnv = env.METALBOOT_METAL_SPEC;
   if (fromEnv) return resolve(fromEnv);
   const candidates = [
-    resolve(HERE, '../../../../shared/metal-openapi/oas3.fetched/openapi3.yaml'),
-    resolve(HERE, '../../../shared/metal-openapi/oas3.fetched/openapi3.yaml'),
-    resolve(process.cwd(), '../shared/metal-openapi/oas3.fetched/openapi3.yaml'),
-    resolve(process.cwd(), 'metal-openapi/oas3.fetched/openapi3.yaml'),
+    resolve(PACKAGE_ROOT, '../shared', SPEC),
+    resolve(PACKAGE_ROOT, 'shared', SPEC),
+    resolve(process.cwd(), '../shared', SPEC),
+    resolve(process.cwd(), SPEC),
   ];
   return candidates.find((file) => existsSync(file)) ?? candidates[0]!;
 }
 
-let cached: Promise<LoadedSpec> | undefined;
+const cached = new Map<string, Promise<LoadedSpec>>();
 
-export function loadSpec(): Promise<LoadedSpec> {
-  cached ??= build(specPath());
-  return cached;
+/** The spec at `file` (default: specPath()), loaded once per file. */
+export function loadSpec(file = specPath()): Promise<LoadedSpec> {
+  let spec = cached.get(file);
+  if (!spec) {
+    spec = build(file);
+    cached.set(file, spec);
+  }
+  return spec;
 }
 
 async function build(file: string): Promise<LoadedSpec> {
