@@ -4,12 +4,12 @@
  * (and every asset it names) untouched: assets are immutable and only ever added.
  */
 import type { Config, ImageConfig } from '../config/types.js';
-import { MetalbootError } from '../errors.js';
 import { almaVariants } from './alma.js';
 import { debianVariants } from './debian.js';
 import type { DownloadProgress } from './download.js';
 import { filesVariants } from './files.js';
 import { linuxkitVariants } from './linuxkit.js';
+import { requireImage } from './require-image.js';
 import type { ImageManifest, ManifestVariant } from './manifest.js';
 import { MANIFEST_SCHEMA } from './manifest.js';
 import type { FetchContext } from './source.js';
@@ -44,14 +44,7 @@ async function resolveVariants(ctx: FetchContext, image: ImageConfig, options: B
 }
 
 export async function buildImage(config: Config, imageName: string, options: BuildOptions = {}): Promise<BuildResult> {
-  const image = config.images[imageName];
-  if (!image) {
-    const known = Object.keys(config.images);
-    throw new MetalbootError(`no image named "${imageName}" in ${config.file}`, {
-      code: 'E_NO_IMAGE',
-      hint: known.length > 0 ? `known images: ${known.join(', ')}` : 'add it under images: in the config',
-    });
-  }
+  const image = requireImage(config, imageName);
   const stateDir = options.stateDir ?? config.server.stateDir;
   const ctx: FetchContext = { stateDir, ...(options.onProgress ? { onProgress: options.onProgress } : {}) };
   const inputs = await resolveVariants(ctx, image, options);

@@ -1,11 +1,11 @@
 /** Push into a local directory (e.g. a web root or a mounted CDN origin); every file is written to a temp name and renamed. */
 import { randomBytes } from 'node:crypto';
-import { createReadStream, createWriteStream } from 'node:fs';
+import { createWriteStream } from 'node:fs';
 import { mkdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
-import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { AssetRef, ImageManifest } from '../image/manifest.js';
+import { meteredChunks } from './metered.js';
 import type { PushTarget } from './types.js';
 import { staticAssetPath } from './types.js';
 
@@ -25,15 +25,7 @@ export class DirectoryTarget implements PushTarget {
   }
 
   async putAsset(asset: AssetRef, file: string, onBytes: (bytes: number) => void): Promise<void> {
-    await this.atomic(staticAssetPath(asset), async (tmp) => {
-      const meter = new Transform({
-        transform(chunk: Buffer, _encoding, callback) {
-          onBytes(chunk.length);
-          callback(null, chunk);
-        },
-      });
-      await pipeline(createReadStream(file, { highWaterMark: 1 << 20 }), meter, createWriteStream(tmp, { flags: 'wx' }));
-    });
+    await this.atomic(staticAssetPath(asset), (tmp) => pipeline(meteredChunks(file, onBytes), createWriteStream(tmp, { flags: 'wx' })));
   }
 
   async putManifest(manifest: ImageManifest): Promise<void> {

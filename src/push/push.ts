@@ -4,9 +4,10 @@
  * the shared boot.ipxe, rendered with the base URL devices will use.
  */
 import type { Config } from '../config/types.js';
-import { MetalbootError } from '../errors.js';
+import { UsageError } from '../errors.js';
 import type { AssetRef } from '../image/manifest.js';
 import { uniqueAssets } from '../image/manifest.js';
+import { requireImage } from '../image/require-image.js';
 import { assetFile, readManifest } from '../image/store.js';
 import { renderChainScript } from '../ipxe/index.js';
 import { renderScriptFor } from '../ipxe/for-device.js';
@@ -42,10 +43,7 @@ export interface PushResult {
 
 export async function pushImage(input: PushInput): Promise<PushResult> {
   const { config, target } = input;
-  const image = config.images[input.image];
-  if (!image) {
-    throw new MetalbootError(`no image "${input.image}" in ${config.file}`, { code: 'E_PUSH', hint: `images: ${Object.keys(config.images).join(', ') || '(none)'}` });
-  }
+  const image = requireImage(config, input.image);
   const manifest = await readManifest(config.server.stateDir, image.name);
   // defined exactly when the destination is static (a directory or bucket)
   const baseUrl = target.isStatic ? staticBaseUrl(target, input.baseUrl) : undefined;
@@ -87,5 +85,5 @@ export async function pushImage(input: PushInput): Promise<PushResult> {
 
 function staticBaseUrl(target: PushTarget, baseUrl: string | undefined): string {
   if (baseUrl) return baseUrl;
-  throw new MetalbootError(`pushing to ${target.label} needs --base-url: the URL devices will fetch this destination at`, { code: 'E_USAGE', exitCode: 2 });
+  throw new UsageError(`pushing to ${target.label} needs --base-url: the URL devices will fetch this destination at`);
 }

@@ -6,7 +6,7 @@
 import { createReadStream } from 'node:fs';
 import { HeadObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
-import { MetalbootError } from '../errors.js';
+import { MetalbootError, UsageError } from '../errors.js';
 import type { AssetRef, ImageManifest } from '../image/manifest.js';
 import type { PushTarget } from './types.js';
 import { staticAssetPath } from './types.js';
@@ -22,7 +22,7 @@ export interface S3Location {
 
 export function parseS3Url(url: string): S3Location {
   const match = /^s3:\/\/([a-z0-9][a-z0-9.-]{1,61}[a-z0-9])(?:\/(.*))?$/.exec(url);
-  if (!match) throw new MetalbootError(`${JSON.stringify(url)} is not s3://bucket[/prefix]`, { code: 'E_USAGE', exitCode: 2 });
+  if (!match) throw new UsageError(`${JSON.stringify(url)} is not s3://bucket[/prefix]`);
   return { bucket: match[1]!, prefix: (match[2] ?? '').replace(/^\/+|\/+$/g, '') };
 }
 
@@ -34,10 +34,15 @@ export class S3Target implements PushTarget {
   constructor(private readonly location: S3Location, options: { endpoint?: string; env?: NodeJS.ProcessEnv } = {}) {
     const env = options.env ?? process.env;
     this.label = `s3://${location.bucket}${location.prefix ? `/${location.prefix}` : ''}`;
+    // Keys from the environment given (the CLI's); without them the SDK's chain (profiles, SSO, instance roles) applies.
+    const credentials = env.AWS_ACCESS_KEY_ID && env.AWS_SECRET_ACCESS_KEY
+      ? { accessKeyId: env.AWS_ACCESS_KEY_ID, secretAccessKey: env.AWS_SECRET_ACCESS_KEY, ...(env.AWS_SESSION_TOKEN ? { sessionToken: env.AWS_SESSION_TOKEN } : {}) }
+      : undefined;
     this.client = new S3Client({
       region: env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? 'us-east-1',
       endpoint: options.endpoint,
       forcePathStyle: options.endpoint !== undefined,
+      ...(credentials ? { credentials } : {}),
     });
   }
 

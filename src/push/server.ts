@@ -1,10 +1,10 @@
 /** Push to a running `metalboot serve` through its upload API (bearer $METALBOOT_TOKEN). */
-import { createReadStream } from 'node:fs';
-import { Readable, Transform } from 'node:stream';
+import { Readable } from 'node:stream';
 import { MetalbootError } from '../errors.js';
 import type { AssetRef, ImageManifest } from '../image/manifest.js';
 import { assetPath } from '../image/manifest.js';
 import { trimBase } from '../util/url.js';
+import { meteredChunks } from './metered.js';
 import type { PushTarget } from './types.js';
 
 export class ServerTarget implements PushTarget {
@@ -26,13 +26,7 @@ export class ServerTarget implements PushTarget {
   }
 
   async putAsset(asset: AssetRef, file: string, onBytes: (bytes: number) => void): Promise<void> {
-    const meter = new Transform({
-      transform(chunk: Buffer, _encoding, callback) {
-        onBytes(chunk.length);
-        callback(null, chunk);
-      },
-    });
-    const body = Readable.toWeb(createReadStream(file, { highWaterMark: 1 << 20 }).pipe(meter)) as ReadableStream<Uint8Array>;
+    const body = Readable.toWeb(Readable.from(meteredChunks(file, onBytes))) as ReadableStream<Uint8Array>;
     await this.expectOk(`/api/assets/${asset.sha256}`, {
       method: 'PUT',
       body,
