@@ -2,7 +2,9 @@
 import type { Command } from 'commander';
 import type { Firmware } from '../config/types.js';
 import { MetalbootError, UsageError } from '../errors.js';
-import { addConfigOption, loadConfigFromOptions, printJson } from './common.js';
+import { addConfigOption, loadConfigFromOptions } from './common.js';
+import type { CliIo } from './io.js';
+import { printJson } from './io.js';
 
 interface BootTestCliOptions {
   config?: string;
@@ -19,7 +21,7 @@ export function parseFirmwares(value: string): Firmware[] {
   throw new UsageError(`--firmware must be bios, uefi or both, got "${value}"`);
 }
 
-export function registerBootTest(program: Command): void {
+export function registerBootTest(program: Command, io: CliIo): void {
   const command = program
     .command('boot-test')
     .argument('<image|device>', 'an image name (booted as a made-up device) or a device in the config')
@@ -50,16 +52,16 @@ export function registerBootTest(program: Command): void {
           throw new UsageError(`--expect is not a valid regular expression: ${(error as Error).message}`);
         }
       }
-      const config = await loadConfigFromOptions(options);
+      const config = await loadConfigFromOptions(options, io.env);
       const result = await runBootTest(config, key, {
         firmwares, timeoutMs: timeout * 1000, ...(expect ? { expect } : {}), ...(options.keep ? { keepDir: true } : {}),
         onPhase: options.json ? undefined : (fw, phase, ms, detail) => {
-          process.stderr.write(`${fw}: +${(ms / 1000).toFixed(1)}s ${phase}${detail && phase !== 'kernel up' ? ` ${detail}` : ''}\n`);
+          io.stderr.write(`${fw}: +${(ms / 1000).toFixed(1)}s ${phase}${detail && phase !== 'kernel up' ? ` ${detail}` : ''}\n`);
         },
       });
-      if (options.json) printJson(bootTestJson(result));
-      else process.stdout.write(formatBootTest(result));
-      if (options.keep) process.stderr.write(`console logs kept in ${result.workDir}\n`);
+      if (options.json) printJson(io, bootTestJson(result));
+      else io.stdout.write(formatBootTest(result));
+      if (options.keep) io.stderr.write(`console logs kept in ${result.workDir}\n`);
       const failed = result.results.filter((r) => !r.ok);
       if (failed.length > 0) {
         throw new MetalbootError(

@@ -3,7 +3,9 @@ import type { Command } from 'commander';
 import { SingleBar } from 'cli-progress';
 import { resolve } from 'node:path';
 import type { DownloadProgress } from '../image/download.js';
-import { addConfigOption, loadConfigFromOptions, printJson } from './common.js';
+import { addConfigOption, loadConfigFromOptions } from './common.js';
+import type { CliIo, CliStream } from './io.js';
+import { printJson } from './io.js';
 
 interface BuildCliOptions {
   config?: string;
@@ -11,8 +13,8 @@ interface BuildCliOptions {
   json?: boolean;
 }
 
-/** A progress bar on stderr, only when stderr is a terminal. */
-export function progressReporter(stream: NodeJS.WriteStream = process.stderr): ((progress: DownloadProgress) => void) | undefined {
+/** A progress bar on `stream` (stderr), only when it is a terminal. */
+export function progressReporter(stream: CliStream): ((progress: DownloadProgress) => void) | undefined {
   if (!stream.isTTY) return undefined;
   let bar: SingleBar | undefined;
   let current = '';
@@ -32,7 +34,7 @@ export function progressReporter(stream: NodeJS.WriteStream = process.stderr): (
   };
 }
 
-export function registerBuild(program: Command): void {
+export function registerBuild(program: Command, io: CliIo): void {
   const command = program
     .command('build')
     .argument('<image>', 'image name from the config (images:)')
@@ -47,20 +49,20 @@ export function registerBuild(program: Command): void {
     .addHelpText('after', '\nExamples:\n  metalboot build debian12\n  metalboot build lk --out ./dist-state --json')
     .action(async (name: string, options: BuildCliOptions) => {
       const { buildImage } = await import('../image/build.js');
-      const config = await loadConfigFromOptions(options);
-      const onProgress = options.json ? undefined : progressReporter();
+      const config = await loadConfigFromOptions(options, io.env);
+      const onProgress = options.json ? undefined : progressReporter(io.stderr);
       const result = await buildImage(config, name, {
         ...(options.out ? { stateDir: resolve(options.out) } : {}),
         ...(onProgress ? { onProgress } : {}),
       });
       if (options.json) {
-        printJson({ manifestPath: result.manifestPath, manifest: result.manifest });
+        printJson(io, { manifestPath: result.manifestPath, manifest: result.manifest });
         return;
       }
-      process.stdout.write(`built ${result.manifest.name} → ${result.manifestPath}\n`);
+      io.stdout.write(`built ${result.manifest.name} → ${result.manifestPath}\n`);
       for (const variant of Object.values(result.manifest.variants)) {
         if (!variant) continue;
-        process.stdout.write(`  ${variant.arch}: ${variant.kernel.name} ${variant.kernel.sha256.slice(0, 12)} (${variant.kernel.size} B), ` +
+        io.stdout.write(`  ${variant.arch}: ${variant.kernel.name} ${variant.kernel.sha256.slice(0, 12)} (${variant.kernel.size} B), ` +
           `${variant.initrd.name} ${variant.initrd.sha256.slice(0, 12)} (${variant.initrd.size} B, ${variant.compression})\n`);
       }
     });

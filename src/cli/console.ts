@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import type { Command } from 'commander';
 import { ProviderError } from '../errors.js';
 import { addConfigOption } from './common.js';
+import type { CliIo } from './io.js';
 
 interface ConsoleOptions {
   config?: string;
@@ -15,13 +16,13 @@ interface ConsoleOptions {
 const KEY_FILES = ['id_ed25519', 'id_ecdsa', 'id_rsa', 'id_ed25519_sk', 'id_ecdsa_sk'];
 
 /** Why ssh cannot authenticate, when that is certain before trying. */
-export function missingKeyReason(env: NodeJS.ProcessEnv = process.env, home = homedir()): string | undefined {
+export function missingKeyReason(env: NodeJS.ProcessEnv, home = env.HOME ?? homedir()): string | undefined {
   if (env.SSH_AUTH_SOCK) return undefined;
   if (KEY_FILES.some((file) => existsSync(join(home, '.ssh', file)))) return undefined;
   return `no SSH key: no ssh-agent ($SSH_AUTH_SOCK is unset) and none of ${KEY_FILES.map((f) => `~/.ssh/${f}`).join(', ')} exists`;
 }
 
-export function registerConsole(program: Command): void {
+export function registerConsole(program: Command, io: CliIo): void {
   const command = program
     .command('console')
     .argument('<device>', 'device name in the config, device id (UUID) or hostname')
@@ -32,11 +33,11 @@ export function registerConsole(program: Command): void {
     .action(async (key: string, options: ConsoleOptions) => {
       const { resolveDevice } = await import('../reimage/resolve.js');
       const { openProvider } = await import('../reimage/provider-factory.js');
-      const { config, provider } = await openProvider(options);
+      const { config, provider } = await openProvider({ ...options, env: io.env });
       const { id } = await resolveDevice(provider, config, key);
       const { file, args } = await provider.consoleCommand(id);
       if (file === 'ssh') {
-        const reason = missingKeyReason();
+        const reason = missingKeyReason(io.env);
         if (reason) {
           throw new ProviderError(reason, {
             code: 'E_NO_SSH_KEY',
@@ -44,15 +45,16 @@ export function registerConsole(program: Command): void {
           });
         }
       }
-      await runConsole(file, args);
+      await runConsole(file, args, io.env);
     });
   addConfigOption(command);
 }
 
-export async function runConsole(file: string, args: readonly string[]): Promise<void> {
+/** Runs the console program on the process's own terminal (it is interactive), with `env` as its environment. */
+export async function runConsole(file: string, args: readonly string[], env: NodeJS.ProcessEnv): Promise<void> {
   const { execa } = await import('execa');
   try {
-    const result = await execa(file, [...args], { stdio: 'inherit', reject: false });
+    const result = await execa(file, [...args], { stdio: 'inherit', reject: false, env, extendEnv: false });
     if (result.failed && (result as { code?: string }).code === 'ENOENT') throw Object.assign(new Error('ENOENT'), { code: 'ENOENT' });
     if (result.exitCode === 255) {
       throw new ProviderError(`${file} could not connect to the console (exit 255)`, {

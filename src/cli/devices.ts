@@ -1,7 +1,9 @@
 /** `metalboot devices`: the provider's devices (id, hostname, state, OS, always_pxe, ipxe_script_url, plan, metro). */
 import type { Command } from 'commander';
 import { deviceRow, formatDeviceTable } from '../reimage/devices-table.js';
-import { addConfigOption, printJson } from './common.js';
+import { addConfigOption } from './common.js';
+import type { CliIo } from './io.js';
+import { printJson } from './io.js';
 
 interface DevicesOptions {
   config?: string;
@@ -12,7 +14,7 @@ interface DevicesOptions {
   tag?: string;
 }
 
-export function registerDevices(program: Command): void {
+export function registerDevices(program: Command, io: CliIo): void {
   const command = program
     .command('devices')
     .option('--provider <name>', 'metal or qemu', 'metal')
@@ -24,13 +26,13 @@ export function registerDevices(program: Command): void {
     .description('List the devices of the project ($METAL_PROJECT_ID or metal.project_id): id, hostname, state, OS, always_pxe, plan, metro, ipxe_script_url.')
     .action(async (options: DevicesOptions) => {
       const { openProvider } = await import('../reimage/provider-factory.js');
-      const { provider } = await openProvider(options);
+      const { provider } = await openProvider({ ...options, env: io.env });
       const devices = await provider.listDevices({
         ...(options.hostname ? { hostname: options.hostname } : {}),
         ...(options.tag ? { tag: options.tag } : {}),
       });
-      if (options.json) printJson(devices.map(deviceRow));
-      else process.stdout.write(formatDeviceTable(devices));
+      if (options.json) printJson(io, devices.map(deviceRow));
+      else io.stdout.write(formatDeviceTable(devices));
     });
   addConfigOption(command);
 }

@@ -3,69 +3,71 @@ import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Command, CommanderError } from 'commander';
 import { MetalbootError } from '../errors.js';
-import { registerRender } from './render.js';
-// Each command lives in its own file and registers itself here (one line per command).
+import type { CliIo } from './io.js';
+import { processIo } from './io.js';
+import { registerBootTest } from './boot-test.js';
 import { registerBuild } from './build.js';
-import { registerServe } from './serve.js';
-import { registerReimage } from './reimage.js';
-import { registerDevices } from './devices.js';
 import { registerConsole } from './console.js';
+import { registerDemo } from './demo.js';
+import { registerDevices } from './devices.js';
 import { registerMetalSim } from './metal-sim.js';
 import { registerPush } from './push.js';
-import { registerBootTest } from './boot-test.js';
-import { registerDemo } from './demo.js';
-// COMMANDS:END
+import { registerReimage } from './reimage.js';
+import { registerRender } from './render.js';
+import { registerServe } from './serve.js';
 
-export function createProgram(): Command {
+export const VERSION = '0.1.0';
+
+/** The command tree; every command writes to `io` (commander's own help and usage text too). */
+export function createProgram(io: CliIo = processIo()): Command {
   const program = new Command('metalboot')
     .description(
       'Build netboot images, render per-device iPXE scripts, serve them, and re-image bare-metal servers.\n' +
         'Config: ./metalboot.yaml, or --config FILE, or $METALBOOT_CONFIG.',
     )
     .version(VERSION)
+    .configureOutput({ writeOut: (text) => void io.stdout.write(text), writeErr: (text) => void io.stderr.write(text) })
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
-  registerRender(program);
-  registerBuild(program);
-  registerServe(program);
-  registerReimage(program);
-  registerDevices(program);
-  registerConsole(program);
-  registerMetalSim(program);
-  registerPush(program);
-  registerBootTest(program);
+  // One file per command; the order here is the order of `metalboot --help`.
+  registerRender(program, io);
+  registerBuild(program, io);
+  registerServe(program, io);
+  registerReimage(program, io);
+  registerDevices(program, io);
+  registerConsole(program, io);
+  registerMetalSim(program, io);
+  registerPush(program, io);
+  registerBootTest(program, io);
   registerDemo(program);
-  // REGISTER:END
   return program;
 }
 
-export const VERSION = '0.1.0';
-
-/** Runs the CLI; returns the exit code (0 ok, 1 failure, 2 usage). */
-export async function runCli(argv: readonly string[]): Promise<number> {
-  const program = createProgram();
+/** Runs the CLI with the given streams and environment (default: the process's); returns the exit code (0 ok, 1 failure, 2 usage). */
+export async function runCli(argv: readonly string[], io: Partial<CliIo> = {}): Promise<number> {
+  const full: CliIo = { ...processIo(), ...io };
   try {
-    await program.parseAsync([...argv], { from: 'user' });
+    await createProgram(full).parseAsync([...argv], { from: 'user' });
     return 0;
   } catch (error) {
-    return reportError(error);
+    return reportError(error, full);
   }
 }
 
-export function reportError(error: unknown): number {
+export function reportError(error: unknown, io: CliIo = processIo()): number {
   if (error instanceof CommanderError) {
     // commander already printed help/version/usage text.
     if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') return 0;
     return error.exitCode === 0 ? 0 : 2;
   }
   if (error instanceof MetalbootError) {
-    process.stderr.write(`metalboot: ${error.message}\n`);
-    if (error.hint) process.stderr.write(`  hint: ${error.hint}\n`);
-    if (process.env.METALBOOT_DEBUG && error.stack) process.stderr.write(`${error.stack}\n`);
+    io.stderr.write(`metalboot: ${error.message}\n`);
+    if (error.hint) io.stderr.write(`  hint: ${error.hint}\n`);
+    if (io.env.METALBOOT_DEBUG && error.stack) io.stderr.write(`${error.stack}\n`);
     return error.exitCode;
   }
   const err = error instanceof Error ? error : new Error(String(error));
-  process.stderr.write(`metalboot: unexpected error: ${err.message}\n${err.stack ?? ''}\n`);
+  io.stderr.write(`metalboot: unexpected error: ${err.message}\n${err.stack ?? ''}\n`);
   return 1;
 }
 

@@ -2,8 +2,9 @@
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { parse } from 'yaml';
-import { UsageError } from '../errors.js';
+import { MetalbootError, UsageError } from '../errors.js';
 import type { SimDeviceSeed } from '../sim/metal/index.js';
+import type { CliIo } from './io.js';
 
 interface SimOptions {
   listen: string;
@@ -12,7 +13,7 @@ interface SimOptions {
   fast?: boolean;
 }
 
-export function registerMetalSim(program: Command): void {
+export function registerMetalSim(program: Command, io: CliIo): void {
   program
     .command('metal-sim')
     .option('--listen <host:port>', 'where to listen (127.0.0.1 only)', '127.0.0.1:0')
@@ -30,19 +31,22 @@ export function registerMetalSim(program: Command): void {
         devices,
         ...(options.projectId ? { projectId: options.projectId } : {}),
         ...(options.fast ? { timings: { rebootMs: 200, reinstallMs: 500, powerMs: 200, provisionMs: 500 } } : {}),
-        hooks: { onBoot: (device, boot) => void process.stderr.write(`metal-sim: ${device.hostname} boots (${boot.reason})${boot.ipxeScriptUrl ? ` → ${boot.ipxeScriptUrl}` : ''}\n`) },
+        hooks: { onBoot: (device, boot) => void io.stderr.write(`metal-sim: ${device.hostname} boots (${boot.reason})${boot.ipxeScriptUrl ? ` → ${boot.ipxeScriptUrl}` : ''}\n`) },
       });
       const { apiUrl } = await sim.listen(Number(match[2]));
-      process.stdout.write(`METAL_API_URL=${apiUrl}\nMETAL_PROJECT_ID=${sim.projectId}\n`);
-      for (const device of sim.world.devices.values()) process.stdout.write(`device ${device.id} ${device.hostname} ${device.operatingSystem}\n`);
-      const stop = () => void sim.close().then(() => {
-        const problems = sim.violations();
-        if (problems.length > 0) process.stderr.write(`metal-sim: ${problems.length} spec violations:\n${problems.join('\n')}\n`);
-        process.exit(problems.length > 0 ? 1 : 0);
+      io.stdout.write(`METAL_API_URL=${apiUrl}\nMETAL_PROJECT_ID=${sim.projectId}\n`);
+      for (const device of sim.world.devices.values()) io.stdout.write(`device ${device.id} ${device.hostname} ${device.operatingSystem}\n`);
+      // Runs until the process is told to stop; then the exit code says whether the spec was kept.
+      await new Promise<void>((resolve) => {
+        process.once('SIGINT', resolve);
+        process.once('SIGTERM', resolve);
       });
-      process.once('SIGINT', stop);
-      process.once('SIGTERM', stop);
-      await new Promise(() => {});
+      await sim.close();
+      const problems = sim.violations();
+      if (problems.length > 0) {
+        io.stderr.write(`metal-sim: ${problems.length} spec violations:\n${problems.join('\n')}\n`);
+        throw new MetalbootError(`the simulator saw ${problems.length} spec violation(s), listed above`);
+      }
     });
 }
 

@@ -3,7 +3,9 @@ import type { Command } from 'commander';
 import { isHttpUrl } from '../config/fields.js';
 import { loadServerSecret } from '../config/secret.js';
 import { UsageError } from '../errors.js';
-import { addConfigOption, loadConfigFromOptions, printJson } from './common.js';
+import { addConfigOption, loadConfigFromOptions } from './common.js';
+import type { CliIo } from './io.js';
+import { printJson } from './io.js';
 
 interface PushCliOptions {
   config?: string;
@@ -13,7 +15,7 @@ interface PushCliOptions {
   json?: boolean;
 }
 
-export function registerPush(program: Command): void {
+export function registerPush(program: Command, io: CliIo): void {
   const command = program
     .command('push')
     .argument('<image>', 'image name from the config (built with metalboot build)')
@@ -37,11 +39,11 @@ export function registerPush(program: Command): void {
       const { openDestination } = await import('../push/destination.js');
       const { terminalProgress } = await import('../push/progress.js');
       const { pushImage } = await import('../push/push.js');
-      const config = await loadConfigFromOptions(options);
+      const config = await loadConfigFromOptions(options, io.env);
       if (options.baseUrl !== undefined && !isHttpUrl(options.baseUrl)) {
         throw new UsageError(`--base-url ${JSON.stringify(options.baseUrl)} must be an http:// or https:// URL`);
       }
-      const { target, defaultBaseUrl } = await openDestination(options.to!, { s3Endpoint: options.s3Endpoint });
+      const { target, defaultBaseUrl } = await openDestination(options.to!, { s3Endpoint: options.s3Endpoint, env: io.env });
       // a directory or bucket is not the metalboot server: its scripts must not point at server.public_url
       const baseUrl = target.isStatic ? (options.baseUrl ?? defaultBaseUrl) : undefined;
       try {
@@ -50,13 +52,13 @@ export function registerPush(program: Command): void {
           image,
           target,
           baseUrl,
-          secret: await loadServerSecret(config.server.stateDir),
-          progress: options.json ? undefined : terminalProgress(),
+          secret: await loadServerSecret(config.server.stateDir, io.env),
+          progress: options.json ? undefined : terminalProgress(io.stderr),
         });
-        if (options.json) printJson(result);
+        if (options.json) printJson(io, result);
         else {
           const mb = (result.uploaded.reduce((n, a) => n + a.size, 0) / 1024 / 1024).toFixed(1);
-          process.stdout.write(
+          io.stdout.write(
             `pushed ${result.image} to ${result.destination}: ${result.uploaded.length} asset(s) uploaded (${mb} MB), ${result.skipped.length} already there` +
               `${result.scripts.length ? `, ${result.scripts.length} script(s) for ${result.baseUrl}` : ''}\n`,
           );

@@ -5,7 +5,9 @@ import type { CallRecord } from '../providers/provider.js';
 import type { FollowFn, ReimageSummary } from '../reimage/index.js';
 import { formatElapsed } from '../reimage/progress.js';
 import { labelOf } from '../reimage/resolve.js';
-import { addConfigOption, printJson } from './common.js';
+import { addConfigOption } from './common.js';
+import type { CliIo } from './io.js';
+import { printJson } from './io.js';
 
 interface ReimageOptions {
   config?: string;
@@ -20,7 +22,7 @@ interface ReimageOptions {
   server?: string;
 }
 
-export function registerReimage(program: Command): void {
+export function registerReimage(program: Command, io: CliIo): void {
   const command = program
     .command('reimage')
     .argument('<device>', 'device name in the config, provider device id (UUID) or hostname')
@@ -42,9 +44,9 @@ export function registerReimage(program: Command): void {
     )
     .addHelpText('after', '\nExamples:\n  metalboot reimage web-1 --wait\n  metalboot reimage web-1 --dry-run\n  metalboot reimage db-1 --os debian_12 --userdata cloud-init.yaml --wait --json')
     .action(async (key: string, options: ReimageOptions) => {
-      const summary = await runReimage(key, options);
-      if (options.json) printJson(summary);
-      else printHuman(summary);
+      const summary = await runReimage(key, options, io);
+      if (options.json) printJson(io, summary);
+      else io.stdout.write(formatSummary(summary));
       if (summary.result === 'failed' || summary.result === 'timeout') {
         throw new ProviderError(summary.message ?? `re-imaging ${labelOf(summary.device)} ${summary.result}`, {
           code: summary.result === 'timeout' ? 'E_TIMEOUT' : 'E_REIMAGE',
@@ -54,7 +56,7 @@ export function registerReimage(program: Command): void {
   addConfigOption(command);
 }
 
-export async function runReimage(key: string, options: ReimageOptions): Promise<ReimageSummary> {
+export async function runReimage(key: string, options: ReimageOptions, io: CliIo): Promise<ReimageSummary> {
   const { followEvents } = await import('../events/client.js');
   const { createProgress, reimage, resolveDevice } = await import('../reimage/index.js');
   const { openProvider } = await import('../reimage/provider-factory.js');
@@ -62,13 +64,13 @@ export async function runReimage(key: string, options: ReimageOptions): Promise<
   const timeoutSeconds = Number(options.timeout);
   if (!Number.isFinite(timeoutSeconds) || timeoutSeconds <= 0) throw new UsageError(`--timeout must be a number of seconds, got "${options.timeout}"`);
   if (options.userdata !== undefined && options.os === undefined) throw new UsageError('--userdata goes with --os <slug> (a custom iPXE image gets its settings from the config)');
-  const verbose = process.env.METALBOOT_DEBUG ? (line: string) => void process.stderr.write(`metal: ${line}\n`) : undefined;
-  const { config, provider } = await openProvider({ ...options, log: verbose });
+  const verbose = io.env.METALBOOT_DEBUG ? (line: string) => void io.stderr.write(`metal: ${line}\n`) : undefined;
+  const { config, provider } = await openProvider({ ...options, log: verbose, env: io.env });
   const resolved = await resolveDevice(provider, config, key);
-  const target = options.os !== undefined ? await osTarget(options.os, options.userdata) : await ipxeTarget(config, resolved);
+  const target = options.os !== undefined ? await osTarget(options.os, options.userdata) : await ipxeTarget(config, resolved, io.env);
   const label = labelOf(resolved);
   const serverUrl = options.server ?? config?.server.publicUrl;
-  const progress = createProgress(label, process.stderr, { quiet: options.dryRun === true });
+  const progress = createProgress(label, io.stderr, { quiet: options.dryRun === true });
   let warned = false;
   const follow: FollowFn | undefined = serverUrl === undefined
     ? undefined
@@ -93,7 +95,7 @@ export async function runReimage(key: string, options: ReimageOptions): Promise<
     },
   );
   if (options.dryRun && !options.json) {
-    for (const call of summary.calls) process.stdout.write(`would ${provider.describeCall?.(call) ?? describeGeneric(call)}\n`);
+    for (const call of summary.calls) io.stdout.write(`would ${provider.describeCall?.(call) ?? describeGeneric(call)}\n`);
   }
   return summary;
 }
@@ -102,13 +104,11 @@ function describeGeneric(call: CallRecord): string {
   return `${call.call} ${call.device}${call.args ? ` ${JSON.stringify(call.args)}` : ''}`;
 }
 
-function printHuman(summary: ReimageSummary): void {
+/** The one line a person reads after the run ('' for failures: those are the error message). */
+function formatSummary(summary: ReimageSummary): string {
   const label = labelOf(summary.device);
-  if (summary.result === 'dry-run') {
-    process.stdout.write(`${label}: dry run (${summary.path}); nothing was changed\n`);
-  } else if (summary.result === 'started') {
-    process.stdout.write(`${label}: ${summary.path} requested; follow it with --wait or "${summary.console}"\n`);
-  } else if (summary.result === 'succeeded') {
-    process.stdout.write(`${label}: re-imaged in ${formatElapsed(summary.totalMs)}${summary.message ? ` (${summary.message})` : ''}\n`);
-  }
+  if (summary.result === 'dry-run') return `${label}: dry run (${summary.path}); nothing was changed\n`;
+  if (summary.result === 'started') return `${label}: ${summary.path} requested; follow it with --wait or "${summary.console}"\n`;
+  if (summary.result === 'succeeded') return `${label}: re-imaged in ${formatElapsed(summary.totalMs)}${summary.message ? ` (${summary.message})` : ''}\n`;
+  return '';
 }

@@ -4,6 +4,7 @@ import { loadServerSecret } from '../config/secret.js';
 import { UsageError } from '../errors.js';
 import { renderChainScript, renderForDevice } from '../ipxe/index.js';
 import { addConfigOption, loadConfigFromOptions } from './common.js';
+import type { CliIo } from './io.js';
 
 interface RenderOptions {
   config?: string;
@@ -11,7 +12,7 @@ interface RenderOptions {
   chain?: boolean;
 }
 
-export function registerRender(program: Command): void {
+export function registerRender(program: Command, io: CliIo): void {
   const command = program
     .command('render')
     .argument('[device]', 'device name, Metal id, MAC (any spelling) or SMBIOS UUID')
@@ -27,17 +28,17 @@ export function registerRender(program: Command): void {
       '\nExamples:\n  metalboot render web-1\n  metalboot render b4-96-91-aa-bb-01 --base-url http://10.0.0.5:8080\n  metalboot render --chain > boot.ipxe',
     )
     .action(async (key: string | undefined, options: RenderOptions) => {
-      const config = await loadConfigFromOptions(options);
+      const config = await loadConfigFromOptions(options, io.env);
       const baseUrl = options.baseUrl ?? config.server.publicUrl;
       if (options.chain) {
         if (key !== undefined) throw new UsageError('give either a device or --chain, not both');
-        process.stdout.write(renderChainScript(baseUrl));
+        io.stdout.write(renderChainScript(baseUrl));
         return;
       }
       if (key === undefined) throw new UsageError('which device? give its name, Metal id, MAC or UUID (or --chain)');
-      const secret = await loadServerSecret(config.server.stateDir);
+      const secret = await loadServerSecret(config.server.stateDir, io.env);
       const { script } = await renderForDevice(config, key, { baseUrl, secret });
-      process.stdout.write(script);
+      io.stdout.write(script);
     });
   addConfigOption(command);
 }

@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { isHttpUrl } from '../config/fields.js';
 import { UsageError } from '../errors.js';
 import { addConfigOption, resolveConfigPath } from './common.js';
+import type { CliIo } from './io.js';
 
 interface ServeCliOptions {
   config?: string;
@@ -13,7 +14,7 @@ interface ServeCliOptions {
   drain?: string;
 }
 
-export function registerServe(program: Command): void {
+export function registerServe(program: Command, io: CliIo): void {
   const command = program
     .command('serve')
     .summary('serve assets, per-device iPXE scripts, preseeds/kickstarts and boot events over HTTP')
@@ -35,14 +36,18 @@ export function registerServe(program: Command): void {
       if (options.publicUrl !== undefined && !isHttpUrl(options.publicUrl)) {
         throw new UsageError(`--public-url ${JSON.stringify(options.publicUrl)} must be an http:// or https:// URL`);
       }
-      const handle = await runServe({
-        configFile: resolveConfigPath(options.config),
-        listen: options.listen,
-        publicUrl: options.publicUrl,
-        tunnel: options.tunnel,
-        socket: options.socket,
-        drainMs: drain * 1000,
-      });
+      // The process's signals still reach the server (SIGHUP reloads, SIGTERM drains); its request log is the server's own.
+      const handle = await runServe(
+        {
+          configFile: resolveConfigPath(options.config, io.env),
+          listen: options.listen,
+          publicUrl: options.publicUrl,
+          tunnel: options.tunnel,
+          socket: options.socket,
+          drainMs: drain * 1000,
+        },
+        { env: io.env, say: (line) => void io.stderr.write(`${line}\n`) },
+      );
       await handle.done;
     });
   addConfigOption(command);

@@ -2,7 +2,7 @@
 import cliProgress from 'cli-progress';
 import type { PushProgress } from './push.js';
 
-export function terminalProgress(stream: NodeJS.WriteStream = process.stderr): PushProgress | undefined {
+export function terminalProgress(stream: NodeJS.WritableStream & { readonly isTTY?: boolean }): PushProgress | undefined {
   if (!stream.isTTY) return undefined;
   const bar = new cliProgress.SingleBar(
     { stream, format: 'push {bar} {percentage}% | {value_mb}/{total_mb} MB | {file}', hideCursor: true, clearOnComplete: false },

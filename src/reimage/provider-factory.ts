@@ -36,13 +36,16 @@ export interface OpenProviderOptions {
   readonly config?: string | undefined;
   readonly apiUrl?: string | undefined;
   readonly log?: ((line: string) => void) | undefined;
+  /** The environment the provider reads its credentials from (default: the process's). */
+  readonly env?: NodeJS.ProcessEnv | undefined;
 }
 
 /** The optional config and the provider a command's --provider/--config/--api-url name. */
 export async function openProvider(options: OpenProviderOptions): Promise<{ config: Config | undefined; provider: Provider }> {
-  const config = await loadOptionalConfig(options.config);
+  const config = await loadOptionalConfig(options.config, options.env);
   const provider = await loadProvider(options.provider, {
     ...(config ? { config } : {}),
+    ...(options.env ? { env: options.env } : {}),
     ...(options.apiUrl ? { apiUrl: options.apiUrl } : {}),
     ...(options.log ? { log: options.log } : {}),
   });

@@ -20,14 +20,14 @@ export async function osTarget(operatingSystem: string, userdataFile: string | u
   return { kind: 'os', operatingSystem, userdata };
 }
 
-export async function ipxeTarget(config: Config | undefined, resolved: ResolvedDevice): Promise<ReimageTarget> {
+export async function ipxeTarget(config: Config | undefined, resolved: ResolvedDevice, env: NodeJS.ProcessEnv = process.env): Promise<ReimageTarget> {
   if (!config || resolved.name === undefined) {
     throw new MetalbootError(`device ${labelOf(resolved)} is not in ${config?.file ?? 'a metalboot.yaml'}, so metalboot has no script for it`, {
       code: 'E_NO_DEVICE',
       hint: `add it under devices: with metal_id: ${resolved.id} and an image, or use --os <slug> for a stock operating system`,
     });
   }
-  const secret = await loadServerSecret(config.server.stateDir);
+  const secret = await loadServerSecret(config.server.stateDir, env);
   const { script, device, manifest } = await renderForDevice(config, resolved.name, { secret });
   const scriptUrl = deviceUrls(config.server.publicUrl, resolved.name, '').script;
   const alwaysPxeAfter = device.alwaysPxe === 'auto' ? !manifest.installer : device.alwaysPxe;

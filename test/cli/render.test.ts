@@ -1,24 +1,17 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/main.js';
 import { addAssetFromFile, writeManifest } from '../../src/image/store.js';
+import { captureIo } from './capture.js';
 
 let dir: string;
 
 async function run(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const out = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => ((stdout += String(chunk)), true));
-  const err = vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => ((stderr += String(chunk)), true));
-  try {
-    const code = await runCli(args);
-    return { code, stdout, stderr };
-  } finally {
-    out.mockRestore();
-    err.mockRestore();
-  }
+  const { io, out, err } = captureIo({ METALBOOT_SECRET: 'test-secret' });
+  const code = await runCli(args, io);
+  return { code, stdout: out(), stderr: err() };
 }
 
 beforeAll(async () => {
@@ -36,11 +29,9 @@ beforeAll(async () => {
     schema: 1, name: 'deb', type: 'files', installer: false,
     variants: { x86_64: { arch: 'x86_64', kernel, initrd, compression: 'gzip', cmdline: [] } },
   });
-  process.env.METALBOOT_SECRET = 'test-secret';
 });
 
 afterAll(async () => {
-  delete process.env.METALBOOT_SECRET;
   await rm(dir, { recursive: true, force: true });
 });
 

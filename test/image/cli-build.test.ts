@@ -1,20 +1,10 @@
 import { join } from 'node:path';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/main.js';
+import { captureIo } from '../cli/capture.js';
 import { fakeInitrd, put, useTmp } from './helpers.js';
 
 const tmp = useTmp();
-
-function capture(): { out: () => string; err: () => string } {
-  const stdout = vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
-  const stderr = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
-  const text = (spy: typeof stdout) => spy.mock.calls.map((call) => String(call[0])).join('');
-  return { out: () => text(stdout), err: () => text(stderr) };
-}
-
-afterEach(() => {
-  vi.restoreAllMocks();
-});
 
 describe('metalboot build', () => {
   it('builds into --out and prints the manifest with --json', async () => {
@@ -22,8 +12,8 @@ describe('metalboot build', () => {
     await put(join(dir, 'k'), 'K');
     await put(join(dir, 'i.gz'), await fakeInitrd());
     await put(join(dir, 'metalboot.yaml'), 'images:\n  plain:\n    type: files\n    kernel: k\n    initrd: i.gz\n');
-    const io = capture();
-    const code = await runCli(['build', 'plain', '--config', join(dir, 'metalboot.yaml'), '--out', join(dir, 'out'), '--json']);
+    const io = captureIo();
+    const code = await runCli(['build', 'plain', '--config', join(dir, 'metalboot.yaml'), '--out', join(dir, 'out'), '--json'], io.io);
     expect(io.err()).toBe('');
     expect(code).toBe(0);
     const printed = JSON.parse(io.out()) as { manifestPath: string; manifest: { name: string; variants: Record<string, unknown> } };
@@ -35,8 +25,8 @@ describe('metalboot build', () => {
   it('exits 1 with one sentence naming what to fix', async () => {
     const dir = await tmp();
     await put(join(dir, 'metalboot.yaml'), 'images:\n  plain:\n    type: files\n    kernel: missing-kernel\n    initrd: i.gz\n');
-    const io = capture();
-    const code = await runCli(['build', 'plain', '--config', join(dir, 'metalboot.yaml')]);
+    const io = captureIo();
+    const code = await runCli(['build', 'plain', '--config', join(dir, 'metalboot.yaml')], io.io);
     expect(code).toBe(1);
     expect(io.err()).toMatch(/^metalboot: cannot read .*missing-kernel: no such file\n$/);
   });

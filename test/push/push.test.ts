@@ -3,12 +3,13 @@ import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import S3rver from 's3rver';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config/load.js';
 import type { Config } from '../../src/config/types.js';
 import type { AssetRef } from '../../src/image/manifest.js';
 import { addAssetFromFile, writeManifest } from '../../src/image/store.js';
 import { runCli } from '../../src/cli/main.js';
+import { captureIo } from '../cli/capture.js';
 import { DirectoryTarget } from '../../src/push/directory.js';
 import { openDestination } from '../../src/push/destination.js';
 import { pushImage } from '../../src/push/push.js';
@@ -82,12 +83,10 @@ describe('push to a directory', () => {
 
   it('prints a JSON result from the command line', async () => {
     const out = join(dir, 'www-cli');
-    const writes: string[] = [];
-    const spy = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => (writes.push(String(chunk)), true));
-    const code = await runCli(['push', 'deb', '--to', out, '--base-url', 'http://cli.test', '--json', '--config', join(dir, 'metalboot.yaml')]);
-    spy.mockRestore();
+    const { io, out: stdout } = captureIo();
+    const code = await runCli(['push', 'deb', '--to', out, '--base-url', 'http://cli.test', '--json', '--config', join(dir, 'metalboot.yaml')], io);
     expect(code).toBe(0);
-    const result = JSON.parse(writes.join('')) as { uploaded: AssetRef[]; baseUrl: string };
+    const result = JSON.parse(stdout()) as { uploaded: AssetRef[]; baseUrl: string };
     expect(result.uploaded).toHaveLength(2);
     expect(result.baseUrl).toBe('http://cli.test');
   });
@@ -96,12 +95,10 @@ describe('push to a directory', () => {
 describe('push to a directory without --base-url', () => {
   it('fails with usage exit 2 instead of pointing the scripts at server.public_url', async () => {
     const out = join(dir, 'www-no-base');
-    const errors: string[] = [];
-    const spy = vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => (errors.push(String(chunk)), true));
-    const code = await runCli(['push', 'deb', '--to', out, '--config', join(dir, 'metalboot.yaml')]);
-    spy.mockRestore();
+    const { io, err } = captureIo();
+    const code = await runCli(['push', 'deb', '--to', out, '--config', join(dir, 'metalboot.yaml')], io);
     expect(code).toBe(2);
-    expect(errors.join('')).toContain('needs --base-url');
+    expect(err()).toContain('needs --base-url');
     expect(await listAll(out).catch(() => [])).toEqual([]); // nothing copied before the check
   });
 });
@@ -137,20 +134,18 @@ describe('push to a metalboot server', () => {
 describe('push to S3-compatible storage (s3rver on 127.0.0.1)', () => {
   let s3: S3rver;
   let endpoint: string;
-  const saved = { ...process.env };
+  const env = { AWS_ACCESS_KEY_ID: 'S3RVER', AWS_SECRET_ACCESS_KEY: 'S3RVER', AWS_REGION: 'us-east-1' };
   beforeAll(async () => {
     s3 = new S3rver({ address: '127.0.0.1', port: 0, silent: true, directory: join(dir, 's3'), configureBuckets: [{ name: 'boot', configs: [] }] });
     const address = await s3.run();
     endpoint = `http://127.0.0.1:${address.port}`;
-    Object.assign(process.env, { AWS_ACCESS_KEY_ID: 'S3RVER', AWS_SECRET_ACCESS_KEY: 'S3RVER', AWS_REGION: 'us-east-1' });
   });
   afterAll(async () => {
-    process.env = saved;
     await s3.close();
   });
 
   it('uploads (multipart for the big initrd), skips what exists, and script URLs resolve to the objects', async () => {
-    const { target, defaultBaseUrl } = await openDestination('s3://boot/prod/x86', { s3Endpoint: endpoint });
+    const { target, defaultBaseUrl } = await openDestination('s3://boot/prod/x86', { s3Endpoint: endpoint, env });
     expect(defaultBaseUrl).toBe(`${endpoint}/boot/prod/x86`);
     const first = await pushImage({ config, image: 'deb', target, baseUrl: defaultBaseUrl, secret: SECRET });
     expect(first.uploaded).toHaveLength(2);

@@ -1,36 +1,37 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli } from '../../src/cli/main.js';
+import { captureIo } from '../cli/capture.js';
 import { startWorld, TOKEN, WEB_ID } from './fixture.js';
 import type { World } from './fixture.js';
 
 let world: World;
+/** The CLI's whole environment (nothing of the process's): each test changes it before running. */
+let env: NodeJS.ProcessEnv;
 let out: string[];
 let err: string[];
-const saved = { ...process.env };
 
 beforeEach(async () => {
   world = await startWorld();
   out = [];
   err = [];
-  vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => (out.push(String(chunk)), true));
-  vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => (err.push(String(chunk)), true));
-  process.env.METAL_AUTH_TOKEN = TOKEN;
-  process.env.METAL_API_URL = world.apiUrl;
-  process.env.METALBOOT_DEBUG = '1';
-  delete process.env.METAL_PROJECT_ID;
-  delete process.env.METALBOOT_CONFIG;
+  env = { METAL_AUTH_TOKEN: TOKEN, METAL_API_URL: world.apiUrl, METALBOOT_DEBUG: '1' };
 });
 afterEach(async () => {
-  vi.restoreAllMocks();
-  process.env = { ...saved };
   expect(world.sim.violations()).toEqual([]);
   await world.close();
 });
 
-const cli = (...args: string[]) => runCli([...args, '--config', world.configFile]);
+/** Runs the CLI; what it wrote is appended to `out`/`err`. */
+const cli = async (...args: string[]): Promise<number> => {
+  const captured = captureIo(env);
+  const code = await runCli([...args, '--config', world.configFile], captured.io);
+  out.push(captured.out());
+  err.push(captured.err());
+  return code;
+};
 
 describe('metalboot reimage / devices / console', () => {
   it('reimage --wait --json prints the summary and exits 0; the token is nowhere in the output or the debug log', async () => {
@@ -61,7 +62,7 @@ describe('metalboot reimage / devices / console', () => {
   });
 
   it('a wrong token exits 1 with one sentence naming METAL_AUTH_TOKEN, and never shows it', async () => {
-    process.env.METAL_AUTH_TOKEN = 'not-the-token-5555';
+    env.METAL_AUTH_TOKEN = 'not-the-token-5555';
     expect(await cli('reimage', 'web-1')).toBe(1);
     const text = err.join('');
     expect(text).toContain('(HTTP 401): Invalid authentication token; the API token was not accepted');
@@ -70,7 +71,7 @@ describe('metalboot reimage / devices / console', () => {
   });
 
   it('a missing token exits 1 before any call', async () => {
-    delete process.env.METAL_AUTH_TOKEN;
+    delete env.METAL_AUTH_TOKEN;
     expect(await cli('devices')).toBe(1);
     expect(err.join('')).toContain('metalboot: METAL_AUTH_TOKEN is not set');
     expect(world.sim.requests()).toEqual([]);
@@ -100,24 +101,25 @@ describe('metalboot reimage / devices / console', () => {
   });
 
   it('console says clearly when ssh is missing', async () => {
-    process.env.PATH = '/nonexistent';
-    process.env.SSH_AUTH_SOCK = '/tmp/agent.sock';
+    env.PATH = '/nonexistent';
+    env.SSH_AUTH_SOCK = '/tmp/agent.sock';
     expect(await cli('console', 'web-1')).toBe(1);
     expect(err.join('')).toContain('ssh is not installed');
     expect(err.join('')).toContain('apt-get install openssh-client');
   });
 
   it('console says clearly when there is no SSH key', async () => {
-    delete process.env.SSH_AUTH_SOCK;
-    process.env.HOME = await mkdtemp(join(tmpdir(), 'metalboot-home-'));
+    delete env.SSH_AUTH_SOCK;
+    const home = await mkdtemp(join(tmpdir(), 'metalboot-home-'));
+    env.HOME = home;
     try {
       expect(await cli('console', 'web-1')).toBe(1);
       expect(err.join('')).toContain('no SSH key: no ssh-agent');
       expect(err.join('')).toContain('ssh-keygen -t ed25519');
       const { missingKeyReason } = await import('../../src/cli/console.js');
-      expect(missingKeyReason(process.env, process.env.HOME)).toMatch(/^no SSH key: no ssh-agent/);
+      expect(missingKeyReason(env, home)).toMatch(/^no SSH key: no ssh-agent/);
     } finally {
-      await rm(process.env.HOME, { recursive: true, force: true });
+      await rm(home, { recursive: true, force: true });
     }
   });
 });
