@@ -119,6 +119,7 @@ export function parseListen(text: string): ListenAddress {
 
 /** With METAL_AUTH_TOKEN set, devices without `macs` get their bond slaves from Metal's network_ports. */
 async function metalPortMacs(config: Config, env: NodeJS.ProcessEnv, logger: Logger): Promise<PortMacs> {
+  // eslint-disable-next-line boundaries/dependencies -- s9-server moves provider wiring to cli/serve.ts (issue 9)
   const { createProvider } = await import('../providers/metal/index.js');
   const provider = createProvider({ config, env });
   return cachedPortMacs(async (metalId) => (await provider.getDevice(metalId)).macs, { warn: (message) => logger.warn(message) });

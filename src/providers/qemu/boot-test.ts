@@ -14,7 +14,9 @@ import { loadServerSecret } from '../../config/secret.js';
 import type { BootEvent } from '../../events/types.js';
 import { MetalbootError } from '../../errors.js';
 import { buildImage } from '../../image/build.js';
+// eslint-disable-next-line boundaries/dependencies -- s9-boot moves boot-test out of providers/ (issue 9)
 import { createLogger, startServer } from '../../server/index.js';
+// eslint-disable-next-line boundaries/dependencies -- s9-boot moves boot-test out of providers/ (issue 9)
 import type { RunningServer } from '../../server/index.js';
 import { bootTarget, expectedKernelArgs } from './boot-target.js';
 import type { BootTarget } from './boot-target.js';

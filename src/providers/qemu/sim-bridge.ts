@@ -8,6 +8,7 @@
  * unix socket the metalboot server listens on. A boot that would use the local disk stops the VM.
  */
 import { join } from 'node:path';
+// eslint-disable-next-line boundaries/dependencies -- s9-boot moves the bridge to src/sim/bridge/ (issue 9)
 import type { BootReason, SimDevice, SimHooks } from '../../sim/metal/index.js';
 import type { Firmware } from '../../config/types.js';
 import type { RunningVm } from './vm.js';
