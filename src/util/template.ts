@@ -3,7 +3,7 @@
  * kickstart/). Like Go's missingkey=error: a placeholder without a value fails the render, naming
  * the placeholder and the values that exist — never a blank. Pure.
  */
-import { RenderError } from './errors.js';
+import { RenderError } from '../errors.js';
 
 export function fillTemplate(template: string, values: Readonly<Record<string, string>>, source: string): string {
   return template.replace(/\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}/g, (_match, name: string) => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { RenderError } from '../src/errors.js';
-import { fillTemplate } from '../src/template.js';
+import { RenderError } from '../../src/errors.js';
+import { fillTemplate } from '../../src/util/template.js';
 
 describe('fillTemplate (iPXE scripts and installer answers)', () => {
   it('fills {{name}} and {{ name }}', () => {
