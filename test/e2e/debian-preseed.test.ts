@@ -19,7 +19,7 @@ import { assetFile } from '../../src/image/store.js';
 import { renderPreseed } from '../../src/installer/preseed.js';
 import { renderDeviceScript } from '../../src/ipxe/index.js';
 import { deviceUrls } from '../../src/ipxe/urls.js';
-import { startVm } from '../../src/providers/qemu/vm.js';
+import { startVm } from '../../src/vm/vm.js';
 import type { Route } from './helpers/unix-http.js';
 import { serveOnUnixSocket } from './helpers/unix-http.js';
 import { vmSkipReason } from './helpers/vm-env.js';
