@@ -48,7 +48,7 @@ export function judgeConsole(capture: ConsoleCapture, expect: ConsoleExpectation
   if (cmdline !== undefined) {
     const given = cmdline.split(/\s+/);
     const missing = expect.kernelArgs.filter((arg) => !given.includes(arg));
-    if (missing.length > 0) return failed(false, redactTokens(`the kernel command line lacks ${missing.join(' ')}: ${cmdline}`));
+    if (missing.length > 0) return failed(false, `the kernel command line lacks ${redactTokens(missing.join(' '))}: ${redactTokens(cmdline)}`);
   }
   const kernelUp = cmdline !== undefined;
   const success = expect.success ?? INIT_STARTED;

@@ -1,7 +1,8 @@
 /**
  * `boot-test`: builds the image, serves it exactly as `metalboot serve` would (the device's own
  * rendered script, content-addressed assets, boot events), boots it in a QEMU VM per firmware and
- * decides from ttyS1 (and the firmware's ttyS0) whether it booted. Never hangs: known failure
+ * decides from the kernel's console (ttyS1, or ttyS0 when the kernel line says so) and the
+ * firmware's ttyS0 whether it booted (judge.ts). Never hangs: known failure
  * lines end the boot at once, and every boot has a hard deadline.
  */
 import { rmSync } from 'node:fs';
@@ -16,8 +17,8 @@ import { MetalbootError } from '../errors.js';
 import { buildImage } from '../image/build.js';
 import { createLogger, startServer } from '../server/index.js';
 import type { RunningServer } from '../server/index.js';
-import { bootTarget, expectedKernelArgs } from './target.js';
-import type { BootTarget } from './target.js';
+import { bootExpectations, bootTarget } from './target.js';
+import type { BootExpectations, BootTarget } from './target.js';
 import { judgeConsole } from './judge.js';
 import type { BootPhase, BootTestOptions, BootTestResult, FirmwareResult } from './types.js';
 import { consoleText, lastLines } from '../vm/console-text.js';
@@ -34,7 +35,7 @@ export async function runBootTest(config: Config, key: string, options: BootTest
     throw new MetalbootError(`image ${target.imageName} has no x86_64 variant, and boot-test boots x86_64 VMs only`, { hint: 'add x86_64 to the image\'s arch' });
   }
   const secret = await loadServerSecret(config.server.stateDir);
-  const expectedArgs = expectedKernelArgs(target, manifest, secret);
+  const expected = bootExpectations(target, manifest, secret);
   const workDir = await mkdtemp(join(tmpdir(), 'mb-boot-'));
   const server = await startServer({
     config: target.config, secret, listen: false, socketPath: join(workDir, 'server.sock'), eventsFile: join(workDir, 'events.db'),
@@ -49,17 +50,17 @@ export async function runBootTest(config: Config, key: string, options: BootTest
   process.on('SIGINT', interrupted);
   process.on('SIGTERM', interrupted);
   try {
-    for (const firmware of options.firmwares) results.push(await bootOnce(target, server, firmware, expectedArgs, join(workDir, firmware), options));
+    for (const firmware of options.firmwares) results.push(await bootOnce(target, server, firmware, expected, join(workDir, firmware), options));
   } finally {
     process.off('SIGINT', interrupted);
     process.off('SIGTERM', interrupted);
     await server.close(1_000);
     if (!options.keepDir) await rm(workDir, { recursive: true, force: true });
   }
-  return { image: target.imageName, device: target.device.name, expectedArgs, results, workDir };
+  return { image: target.imageName, device: target.device.name, expectedArgs: expected.kernelArgs, results, workDir };
 }
 
-async function bootOnce(target: BootTarget, server: RunningServer, firmware: Firmware, expectedArgs: readonly string[], dir: string, options: BootTestOptions): Promise<FirmwareResult> {
+async function bootOnce(target: BootTarget, server: RunningServer, firmware: Firmware, expected: BootExpectations, dir: string, options: BootTestOptions): Promise<FirmwareResult> {
   const phases: Partial<Record<BootPhase, number>> = {};
   let reached: BootPhase = 'vm started';
   let started = Date.now();
@@ -85,13 +86,15 @@ async function bootOnce(target: BootTarget, server: RunningServer, firmware: Fir
   started = Date.now();
   note('vm started');
   const deadline = started + options.timeoutMs;
-  const expectations = { kernelArgs: expectedArgs, timeoutMs: options.timeoutMs, ...(options.expect ? { success: options.expect } : {}) };
+  const kernelLog = expected.console === 'ttyS0' ? vm.ttyS0Log : vm.ttyS1Log;
+  const readKernelConsole = async (): Promise<string> => consoleText(await readFile(kernelLog, 'utf8').catch(() => ''));
+  const expectations = { kernelArgs: expected.kernelArgs, timeoutMs: options.timeoutMs, ...(options.expect ? { success: options.expect } : {}) };
   let error: string | undefined;
   try {
     for (;;) {
       const done = await Promise.race([vm.exited.then(() => true), sleep(300).then(() => false)]);
       const verdict = judgeConsole({
-        console: consoleText(await vm.readConsole()),
+        console: await readKernelConsole(),
         firmware: consoleText(await readFile(vm.ttyS0Log, 'utf8').catch(() => '')),
         fetches,
         ...(done ? { exited: { code: await vm.exited } } : {}),
@@ -108,11 +111,11 @@ async function bootOnce(target: BootTarget, server: RunningServer, firmware: Fir
     unsubscribe();
     await vm.stop();
   }
-  const consoleLog = consoleText(await vm.readConsole());
+  const consoleLog = await readKernelConsole();
   if (!error) return { firmware, ok: true, phases, reached, consoleLog };
   const firmwareLog = consoleText(await readFile(vm.ttyS0Log, 'utf8').catch(() => ''));
   const tail = lastLines(consoleLog, 40);
-  const fromKernel = tail.length > 0;
+  const fromKernel = tail.length > 0 && expected.console === 'ttyS1';
   return {
     firmware, ok: false, phases, reached, error, consoleLog,
     consoleTail: fromKernel ? tail : lastLines(firmwareLog, 40), consoleTailFrom: fromKernel ? 'ttyS1' : 'ttyS0 (firmware and iPXE)',

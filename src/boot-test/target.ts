@@ -9,7 +9,7 @@ import { deviceToken } from '../config/device-token.js';
 import { findDevice } from '../config/lookup.js';
 import { UsageError } from '../errors.js';
 import type { ImageManifest } from '../image/manifest.js';
-import { kernelLine } from '../ipxe/kernel-line.js';
+import { kernelLine, serialConsole } from '../ipxe/kernel-line.js';
 import { GUEST_HOST_IP } from '../vm/guest-net.js';
 
 export interface BootTarget {
@@ -41,18 +41,31 @@ export function bootTarget(config: Config, key: string, guestPort: number): Boot
   return { config: { ...config, server, devices: { ...config.devices, [name]: device } }, device, imageName: key, synthesized: true };
 }
 
-/**
- * Kernel arguments the console's `Kernel command line:` must hold, in order: the device's whole
- * kernel line (src/ipxe/kernel-line.ts) as the server renders it for the VM, per-device URLs and
- * token included. Arguments the kernel prints in a form a token match cannot find (a quoted value
- * holding a space, non-ASCII) are left out.
- */
-export function expectedKernelArgs(target: BootTarget, manifest: ImageManifest, secret: string): string[] {
+/** The VM's serial ports (vm/qemu-args.ts): ttyS0 also carries firmware and iPXE, ttyS1 is Metal's SOS console. */
+export type VmSerial = 'ttyS0' | 'ttyS1';
+
+export interface BootExpectations {
+  /**
+   * Arguments the `Kernel command line:` must hold, in order: the device's whole kernel line
+   * (src/ipxe/kernel-line.ts) as the server renders it for the VM, per-device URLs and token
+   * included. Arguments the kernel prints in a form a token match cannot find (a quoted value
+   * holding a space, non-ASCII) are left out.
+   */
+  readonly kernelArgs: string[];
+  /** Where the kernel's messages land: the line's serial console (ttyS1 when it names none of the VM's ports). */
+  readonly console: VmSerial;
+}
+
+export function bootExpectations(target: BootTarget, manifest: ImageManifest, secret: string): BootExpectations {
   const image = target.config.images[target.imageName];
   const variant = manifest.variants.x86_64;
-  if (!image || !variant) return [];
+  if (!image || !variant) return { kernelArgs: [], console: 'ttyS1' };
   const line = kernelLine({
     device: target.device, image, variant, baseUrl: target.config.server.publicUrl, token: deviceToken(secret, target.device.name),
   });
-  return line.args.map(({ arg }) => arg).filter((arg) => /^[\x21-\x7e]+$/.test(arg) && !arg.includes('"'));
+  const unit = serialConsole(line.console)?.unit;
+  return {
+    kernelArgs: line.args.map(({ arg }) => arg).filter((arg) => /^[\x21-\x7e]+$/.test(arg) && !arg.includes('"')),
+    console: unit === 0 ? 'ttyS0' : 'ttyS1',
+  };
 }

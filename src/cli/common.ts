@@ -1,9 +1,7 @@
 /** Small helpers shared by the command files: config option, JSON output. */
 import type { Command } from 'commander';
 import type { Config } from '../config/types.js';
-import { loadConfig } from '../config/load.js';
-
-export const DEFAULT_CONFIG_FILE = 'metalboot.yaml';
+import { configFile, DEFAULT_CONFIG_FILE, discoverConfig } from '../config/discover.js';
 
 /** Adds `--config FILE` to a command. */
 export function addConfigOption(command: Command): Command {
@@ -11,11 +9,11 @@ export function addConfigOption(command: Command): Command {
 }
 
 export function resolveConfigPath(option: string | undefined): string {
-  return option ?? process.env.METALBOOT_CONFIG ?? DEFAULT_CONFIG_FILE;
+  return configFile({ option }).file;
 }
 
 export async function loadConfigFromOptions(options: { config?: string }): Promise<Config> {
-  return loadConfig(resolveConfigPath(options.config));
+  return discoverConfig({ option: options.config }, 'required');
 }
 
 /** Writes one JSON document to stdout (for --json). */

@@ -66,6 +66,34 @@ export function consoleFor(image: ImageConfig, arch: Arch): string[] {
   return (image.console[arch] ?? DEFAULT_CONSOLE[arch]).split(/ +/).filter(Boolean);
 }
 
+export interface SerialPort {
+  /** N of ttySN. */
+  readonly unit: number;
+  readonly speed: number;
+  readonly parity: 'no' | 'odd' | 'even';
+  readonly word: number;
+}
+
+const PARITY = { n: 'no', o: 'odd', e: 'even' } as const;
+
+/**
+ * The serial port the kernel's messages end on: the last `console=ttyS<unit>[,<speed><parity><bits>]`
+ * of a line's console (the kernel's defaults: 9600 baud, n8), or undefined when it has none.
+ */
+export function serialConsole(console: readonly string[]): SerialPort | undefined {
+  for (const arg of [...console].reverse()) {
+    const match = /^console=ttyS(\d+)(?:,(\d+)([noe])?([5-8])?)?$/.exec(arg);
+    if (!match) continue;
+    return {
+      unit: Number(match[1]),
+      speed: match[2] === undefined ? 9600 : Number(match[2]),
+      parity: PARITY[(match[3] ?? 'n') as keyof typeof PARITY],
+      word: match[4] === undefined ? 8 : Number(match[4]),
+    };
+  }
+  return undefined;
+}
+
 function isConsoleArg(arg: string): boolean {
   return arg.startsWith('console=');
 }

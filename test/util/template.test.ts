@@ -14,5 +14,8 @@ describe('fillTemplate (iPXE scripts and installer answers)', () => {
 
   it('never fills a placeholder from Object.prototype', () => {
     expect(() => fillTemplate('{{constructor}} {{toString}}', {}, 't')).toThrow(/\{\{constructor\}\}, which has no value/);
+    for (const name of ['constructor', '__proto__', 'toString', 'valueOf']) {
+      expect(() => fillTemplate(`a={{${name}}}`, { a: '1' }, 't')).toThrow(`t: template uses {{${name}}}, which has no value`);
+    }
   });
 });
