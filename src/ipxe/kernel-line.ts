@@ -62,7 +62,7 @@ export function kernelLine(input: KernelLineInput): KernelLine {
 }
 
 /** The image's console arguments for an arch (config `console:`, else the arch's default). */
-export function consoleFor(image: ImageConfig, arch: Arch): string[] {
+function consoleFor(image: ImageConfig, arch: Arch): string[] {
   return (image.console[arch] ?? DEFAULT_CONSOLE[arch]).split(/ +/).filter(Boolean);
 }
 
