@@ -20,7 +20,7 @@ export type ErrorCode =
   | 'E_METAL_RATE_LIMIT' | 'E_METAL_SERVER' | 'E_METAL_TIMEOUT' | 'E_METAL_NETWORK' | 'E_METAL_PROJECT'
   | 'E_METAL_NO_SOS' | 'E_METAL_SPEC'
   // QEMU, boot-test, demo
-  | 'E_QEMU_MISSING' | 'E_BOOT_TEST' | 'E_DEMO_PACKAGES';
+  | 'E_QEMU_MISSING' | 'E_BOOT_TEST' | 'E_HOST_PACKAGES';
 
 export interface MetalbootErrorOptions {
   readonly code?: ErrorCode;

@@ -39,8 +39,8 @@ export function registerBootTest(program: Command, io: CliIo): void {
     )
     .addHelpText('after', '\nExamples:\n  metalboot boot-test debian12\n  metalboot boot-test lk --firmware uefi --expect "Welcome to LinuxKit" --json')
     .action(async (key: string, options: BootTestCliOptions) => {
-      const { runBootTest } = await import('../providers/qemu/boot-test.js');
-      const { bootTestJson, formatBootTest } = await import('../providers/qemu/boot-test-report.js');
+      const { runBootTest } = await import('../boot-test/run.js');
+      const { bootTestJson, formatBootTest } = await import('../boot-test/report.js');
       const firmwares = parseFirmwares(options.firmware);
       const timeout = Number(options.timeout);
       if (!Number.isFinite(timeout) || timeout <= 0) throw new UsageError(`--timeout must be a number of seconds, got "${options.timeout}"`);

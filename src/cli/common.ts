@@ -1,9 +1,7 @@
 /** Small helpers shared by the command files: the config option and where the config is. */
 import type { Command } from 'commander';
 import type { Config } from '../config/types.js';
-import { loadConfig } from '../config/load.js';
-
-export const DEFAULT_CONFIG_FILE = 'metalboot.yaml';
+import { configFile, DEFAULT_CONFIG_FILE, discoverConfig } from '../config/discover.js';
 
 /** Adds `--config FILE` to a command. */
 export function addConfigOption(command: Command): Command {
@@ -11,9 +9,9 @@ export function addConfigOption(command: Command): Command {
 }
 
 export function resolveConfigPath(option: string | undefined, env: NodeJS.ProcessEnv): string {
-  return option ?? env.METALBOOT_CONFIG ?? DEFAULT_CONFIG_FILE;
+  return configFile({ option, env }).file;
 }
 
 export async function loadConfigFromOptions(options: { config?: string }, env: NodeJS.ProcessEnv): Promise<Config> {
-  return loadConfig(resolveConfigPath(options.config, env));
+  return discoverConfig({ option: options.config, env }, 'required');
 }

@@ -29,8 +29,8 @@ export function registerDemo(program: Command): void {
     .option('--keep', 'keep the scratch directory (config, logs, console) afterwards')
     .summary('re-image a simulated Metal device backed by a local QEMU VM, end to end')
     .description(
-      'Runs on a Debian 12 machine as root, with nothing else set up: installs missing Debian packages ' +
-        '(qemu-system-x86 ipxe-qemu ovmf debian-installer-12-netboot-amd64), builds the Debian installer image, starts ' +
+      'Runs on a Debian 12 machine as root, with nothing else set up: installs the missing Debian packages the demo ' +
+        'needs (src/host/packages.ts: QEMU, firmware, the Debian netboot installer, namespace tools), builds the Debian installer image, starts ' +
         'the metalboot server and a local Equinix Metal API simulator, runs `metalboot reimage web-1 --provider metal --wait`, ' +
         'streams the device\'s serial console (ttyS1) until the installer is up, and prints the phase timeline. ' +
         'Nothing leaves the machine: the VM and the CLI run in a private network namespace.',
@@ -44,18 +44,11 @@ export function registerDemo(program: Command): void {
     });
 }
 
+/** As root: installs the demo's missing Debian packages; otherwise stops with the apt-get line. */
 async function ensurePackages(): Promise<void> {
-  const { aptLine, installPackages, missingPackages } = await import('../demo/packages.js');
-  const missing = await missingPackages();
-  if (missing.length === 0) return;
-  if (process.getuid?.() !== 0) {
-    throw new MetalbootError(`the demo needs Debian packages that are not installed: ${missing.join(', ')}`, {
-      code: 'E_DEMO_PACKAGES',
-      hint: `run as root: ${aptLine(missing)}  (then npm run demo, as root)`,
-    });
-  }
-  say(`installing ${missing.join(' ')}`);
-  await installPackages(missing);
+  const { ensurePackages: ensure } = await import('../host/ensure.js');
+  const { packagesFor } = await import('../host/packages.js');
+  await ensure(packagesFor('demo'), { log: say });
 }
 
 async function runDemo(firmware: Firmware, timeoutMs: number, options: DemoOptions): Promise<void> {

@@ -4,6 +4,7 @@
  */
 import { ConfigError } from '../errors.js';
 import { trimBase } from '../util/url.js';
+import { argumentProblem } from '../util/kernel-arg.js';
 
 export interface Where {
   readonly file: string;
@@ -91,16 +92,26 @@ export function readStringList(where: Where, path: Path, value: unknown): string
   return value.map((item, index) => readString(where, [...path, index], item));
 }
 
-/** Kernel arguments: a list of tokens, or one string split on spaces. Content is checked at render time. */
+/**
+ * Kernel arguments: a list of tokens, or one string split on spaces. Each must be one that iPXE can
+ * carry to the kernel (src/util/kernel-arg.ts): checked here, where it enters, not when a device
+ * asks for its script.
+ */
 export function readArgs(where: Where, path: Path, value: unknown): string[] {
   if (value === undefined || value === null) return [];
-  if (typeof value === 'string') return value.split(/ +/).filter((token) => token !== '');
+  if (typeof value === 'string') return value.split(/ +/).filter((token) => token !== '').map((arg) => checkArg(where, path, arg));
   if (!Array.isArray(value)) fail(where, path, `expected a list of kernel arguments or one string, got ${show(value)}`);
   return value.map((item, index) => {
     if (typeof item === 'number') return String(item);
     if (typeof item !== 'string' || item === '') fail(where, [...path, index], `expected a kernel argument string, got ${show(item)}`);
-    return item;
+    return checkArg(where, [...path, index], item);
   });
+}
+
+function checkArg(where: Where, path: Path, arg: string): string {
+  const problem = argumentProblem(arg);
+  if (problem !== undefined) fail(where, path, `${show(arg)} cannot be passed to the kernel through iPXE: ${problem}`, 'fix or remove this argument');
+  return arg;
 }
 
 /** Whether a command-line value looks like an http:// or https:// URL with a host. */

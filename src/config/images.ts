@@ -33,13 +33,14 @@ function readArches(where: Where, path: Path, value: unknown): Arch[] {
 
 function readConsole(where: Where, path: Path, value: unknown, arches: readonly Arch[]): Partial<Record<Arch, string>> {
   if (value === undefined || value === null) return {};
-  if (typeof value === 'string') return Object.fromEntries(arches.map((arch) => [arch, value]));
+  // The console is appended to the kernel line as its space-separated arguments: each is checked as one.
+  const read = (at: Path, text: unknown): string => readArgs(where, at, readString(where, at, text)).join(' ');
+  if (typeof value === 'string') return Object.fromEntries(arches.map((arch) => [arch, read(path, value)]));
   const map = readMapping(where, path, value);
   checkKeys(where, path, map, ARCHES);
   const out: Partial<Record<Arch, string>> = {};
   for (const arch of ARCHES) {
-    const text = readOptionalString(where, [...path, arch], map[arch]);
-    if (text !== undefined) out[arch] = text;
+    if (map[arch] !== undefined && map[arch] !== null) out[arch] = read([...path, arch], map[arch]);
   }
   return out;
 }

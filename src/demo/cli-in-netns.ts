@@ -6,9 +6,9 @@
  */
 import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { spawnInNetns } from '../providers/qemu/netns.js';
-import type { NetnsForward, NetnsProcess } from '../providers/qemu/netns.js';
-import { GUEST_HOST_IP } from '../providers/qemu/guest-net.js';
+import { spawnInNetns } from '../vm/netns.js';
+import type { NetnsForward, NetnsProcess } from '../vm/netns.js';
+import { GUEST_HOST_IP } from '../vm/guest-net.js';
 
 /** argv prefix that runs this checkout's CLI: `node dist/…/main.js`, or node + tsx on src/…/main.ts. */
 export function cliArgv(): { file: string; args: string[] } {

@@ -1,5 +1,5 @@
 /** The metalboot.yaml the demo and the end-to-end tests generate (pure). */
-import { GUEST_HOST_IP } from '../providers/qemu/guest-net.js';
+import { GUEST_HOST_IP } from '../vm/guest-net.js';
 
 export interface DemoConfigInput {
   readonly stateDir: string;

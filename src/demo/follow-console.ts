@@ -1,6 +1,6 @@
 /** Follows a VM's ttyS1 log and hands over new plain text as it arrives; returns a stop function. */
-import { consoleText } from '../providers/qemu/console-text.js';
-import type { RunningVm } from '../providers/qemu/vm.js';
+import { consoleText } from '../vm/console-text.js';
+import type { RunningVm } from '../vm/vm.js';
 
 export function followConsole(vm: RunningVm, onText: (text: string) => void, pollMs = 300): () => void {
   let shown = 0;

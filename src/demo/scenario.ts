@@ -7,8 +7,9 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { BootEvent } from '../events/types.js';
 import { MetalbootError } from '../errors.js';
+import { EARLY_MARKER } from '../image/debian-preseed.js';
 import type { ReimageSummary } from '../reimage/types.js';
-import type { RunningVm } from '../providers/qemu/vm.js';
+import type { RunningVm } from '../vm/vm.js';
 import { runCliInNetns } from './cli-in-netns.js';
 import { followConsole } from './follow-console.js';
 import { postPhoneHome } from './phone-home.js';
@@ -17,7 +18,7 @@ import type { Mark, Owner } from './timeline.js';
 import { redactTokens } from '../config/device-token.js';
 
 /** The Debian installer is running: the injected preseed's early_command, or d-i's first screens. */
-export const INSTALLER_UP = /METALBOOT-PRESEED-EARLY|Select a language|\(\*installer\)/;
+export const INSTALLER_UP = new RegExp(`${EARLY_MARKER}|Select a language|\\(\\*installer\\)`);
 
 export interface ScenarioOptions {
   readonly timeoutMs: number;

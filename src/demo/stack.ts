@@ -14,14 +14,14 @@ import { loadServerSecret } from '../config/secret.js';
 import type { Config, Firmware } from '../config/types.js';
 import { buildImage } from '../image/build.js';
 import type { ImageManifest } from '../image/manifest.js';
-import { createSimBridge } from '../providers/qemu/sim-bridge.js';
-import type { SimBridge, SimBridgeOptions } from '../providers/qemu/sim-bridge.js';
+import { createSimBridge } from '../sim/bridge/vm-bridge.js';
+import type { SimBridge, SimBridgeOptions } from '../sim/bridge/vm-bridge.js';
 import { createLogger, startServer } from '../server/index.js';
 import type { RunningServer } from '../server/index.js';
 import { createMetalSimulator } from '../sim/metal/index.js';
 import type { MetalSimulator } from '../sim/metal/index.js';
 import { DEMO_IMAGE, demoConfigYaml } from './config-text.js';
-import { NETBOOT_DIR } from './netboot.js';
+import { NETBOOT_DIR } from '../host/debian-files.js';
 
 
 export interface StackOptions {

@@ -1,5 +1,5 @@
 /** The per-device AlmaLinux kickstart (served at /kickstart/<device>.ks). Pure: template + input → text. */
-import { fillTemplate } from '../template.js';
+import { fillTemplate } from '../util/template.js';
 import type { InstallerRenderInput } from './types.js';
 import { commonValues, sshKeys } from './values.js';
 

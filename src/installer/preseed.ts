@@ -1,5 +1,5 @@
 /** The per-device Debian preseed (served at /preseed/<device>.cfg). Pure: template + input → text. */
-import { fillTemplate } from '../template.js';
+import { fillTemplate } from '../util/template.js';
 import { shellQuote } from './template.js';
 import type { InstallerRenderInput } from './types.js';
 import { commonValues, sshKeys } from './values.js';

@@ -1,4 +1,4 @@
-/** Quoting helpers for installer answers (the templates are filled by src/template.ts). Pure. */
+/** Quoting helpers for installer answers (the templates are filled by src/util/template.ts). Pure. */
 import { RenderError } from '../errors.js';
 
 /** A single-quoted POSIX shell word. */

@@ -1,9 +1,12 @@
 /** Input of the per-device installer renderers (preseed.ts, kickstart.ts). Pure data. */
 import type { DeviceConfig, ImageConfig } from '../config/types.js';
+import type { ImageManifest } from '../image/manifest.js';
 
 export interface InstallerRenderInput {
   readonly device: DeviceConfig;
   readonly image: ImageConfig;
+  /** The image as built: its kernel arguments are part of the kernel line the answers' console comes from. */
+  readonly manifest: ImageManifest;
   /** Public base URL (no trailing slash). */
   readonly baseUrl: string;
   /** Per-device token (src/config/device-token.ts), for the phone-home URL. */

@@ -1,6 +1,6 @@
 /** The shared chain script (`/boot.ipxe`): MAC first, then SMBIOS UUID. Pure. */
 import { checkScriptUrl } from './escape.js';
-import { fillTemplate } from '../template.js';
+import { fillTemplate } from '../util/template.js';
 import type { IpxeTemplates } from './templates.js';
 import { loadTemplates } from './templates.js';
 import { DEFAULT_RETRIES, DEFAULT_RETRY_DELAY } from './device-script.js';

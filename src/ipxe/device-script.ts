@@ -6,13 +6,13 @@ import type { Arch, DeviceConfig, ImageConfig } from '../config/types.js';
 import { ARCHES } from '../config/types.js';
 import { RenderError } from '../errors.js';
 import type { ImageManifest, ManifestVariant } from '../image/manifest.js';
-import { buildCmdline } from './cmdline.js';
+import { kernelLine } from './kernel-line.js';
 import { checkScriptUrl, escapeKernelArg } from './escape.js';
-import { fillTemplate } from '../template.js';
+import { fillTemplate } from '../util/template.js';
 import type { IpxeTemplates } from './templates.js';
 import { loadTemplates } from './templates.js';
 import { trimBase } from '../util/url.js';
-import { assetUrl, deviceUrls } from './urls.js';
+import { assetUrl } from './urls.js';
 
 export interface RenderDeviceInput {
   readonly device: DeviceConfig;
@@ -82,9 +82,8 @@ interface VariantContext extends RenderDeviceInput {
 function renderVariant(context: VariantContext, variant: ManifestVariant): string {
   const { device, templates, shared } = context;
   const arch = variant.arch;
-  const urls = deviceUrls(context.baseUrl, device.name, context.token);
-  const args = buildCmdline({ device, image: context.image, variant, baseUrl: context.baseUrl, token: context.token, urls })
-    .map(({ arg, source }) => escapeKernelArg(arg, { device: device.name, source }))
+  const args = kernelLine({ device, image: context.image, variant, baseUrl: context.baseUrl, token: context.token })
+    .args.map(({ arg, source }) => escapeKernelArg(arg, { device: device.name, source }))
     .join(' ');
   const kernelUrl = checkScriptUrl(assetUrl(context.baseUrl, variant.kernel), 'kernel URL');
   const initrdUrl = checkScriptUrl(assetUrl(context.baseUrl, variant.initrd), 'initrd URL');

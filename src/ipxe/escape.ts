@@ -6,28 +6,16 @@
  *
  * Escaping: a token that iPXE would treat as syntax is prefixed with `${metalboot-lit}`, a
  * setting that is never set and so expands to nothing *after* the line has been split: the
- * kernel receives the argument unchanged. What cannot be carried is rejected.
+ * kernel receives the argument unchanged. What cannot be carried (src/util/kernel-arg.ts) is
+ * rejected: the config loader refuses it in metalboot.yaml, this refuses it from image manifests.
  */
 import { RenderError } from '../errors.js';
+import { argumentProblem } from '../util/kernel-arg.js';
 
 /** Never set by any script: expands to the empty string. */
 export const LITERAL_PREFIX = '${metalboot-lit}';
 
 const SYNTAX_TOKENS = new Set([';', '&&', '||']);
-
-/** Why `arg` cannot be passed through iPXE, or undefined when it can. */
-export function argumentProblem(arg: string): string | undefined {
-  if (arg === '') return 'it is empty';
-  // eslint-disable-next-line no-control-regex
-  if (/[\u0000-\u001f\u007f]/.test(arg)) return 'it holds a newline, tab or other control character';
-  if (/\$\{[^}]*\}/.test(arg)) return 'it holds "${…}", which iPXE always expands as a setting (there is no escape for it)';
-  if (/ {2}/.test(arg) || arg.startsWith(' ') || arg.endsWith(' ')) return 'it holds leading, trailing or repeated spaces, which iPXE collapses';
-  if (arg.includes(' ') && !/^[^" ]*"[^"]*"$/.test(arg)) {
-    return 'it holds a space outside a quoted value; the kernel would see two arguments (quote the value: key="a b")';
-  }
-  if ((arg.match(/"/g)?.length ?? 0) % 2 !== 0) return 'it holds an unbalanced double quote, which would swallow the following arguments';
-  return undefined;
-}
 
 /** Returns the iPXE text for one kernel argument, or throws a RenderError naming the device and argument. */
 export function escapeKernelArg(arg: string, context: { device: string; source: string }): string {

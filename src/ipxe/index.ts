@@ -2,7 +2,9 @@ export { renderDeviceScript, DEFAULT_RETRIES, DEFAULT_RETRY_DELAY, EFI_INITRD_NA
 export type { RenderDeviceInput } from './device-script.js';
 export { renderChainScript } from './chain-script.js';
 export { scriptUrls } from './script-urls.js';
-export { deviceUrls, chainScriptUrl, assetUrl } from './urls.js';
+export { deviceUrls, assetUrl } from './urls.js';
 export type { DeviceUrls } from './urls.js';
-export { escapeKernelArg, argumentProblem } from './escape.js';
+export { escapeKernelArg } from './escape.js';
+export { kernelLine } from './kernel-line.js';
+export type { KernelLine, KernelLineInput, SourcedArg } from './kernel-line.js';
 export { renderForDevice, renderScriptFor } from './for-device.js';

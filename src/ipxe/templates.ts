@@ -13,8 +13,6 @@ export interface IpxeTemplates {
 
 let cached: IpxeTemplates | undefined;
 
-export { PACKAGE_ROOT };
-
 export function loadTemplates(dir = join(PACKAGE_ROOT, 'ipxe')): IpxeTemplates {
   if (cached && dir === join(PACKAGE_ROOT, 'ipxe')) return cached;
   const read = (name: string): string => readFileSync(join(dir, name), 'utf8');

@@ -29,10 +29,6 @@ export function deviceUrls(baseUrl: string, device: string, token: string): Devi
   };
 }
 
-export function chainScriptUrl(baseUrl: string): string {
-  return `${trimBase(baseUrl)}/boot.ipxe`;
-}
-
 export function assetUrl(baseUrl: string, asset: AssetRef): string {
   return `${trimBase(baseUrl)}${assetPath(asset)}`;
 }

@@ -2,9 +2,8 @@
  * Picks the Provider for --provider NAME. Convention: src/providers/<name>/index.ts exports
  * `createProvider(context): Provider | Promise<Provider>`.
  */
-import { existsSync } from 'node:fs';
 import type { Config } from '../config/types.js';
-import { loadConfig } from '../config/load.js';
+import { discoverConfig } from '../config/discover.js';
 import { UsageError } from '../errors.js';
 import type { Provider, ProviderContext } from '../providers/provider.js';
 
@@ -25,9 +24,7 @@ export async function loadProvider(name: string, context: ProviderContext): Prom
 
 /** The config when one is named (--config, $METALBOOT_CONFIG) or ./metalboot.yaml exists; else none. */
 export async function loadOptionalConfig(option: string | undefined, env: NodeJS.ProcessEnv = process.env): Promise<Config | undefined> {
-  const named = option ?? env.METALBOOT_CONFIG;
-  if (named !== undefined) return loadConfig(named);
-  return existsSync('metalboot.yaml') ? loadConfig('metalboot.yaml') : undefined;
+  return discoverConfig({ option, env }, 'optional');
 }
 
 /** The command-line options every provider command shares. */

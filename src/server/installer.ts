@@ -10,7 +10,7 @@ import type { Request, Response, NextFunction } from 'express';
 import { checkDeviceToken, deviceToken } from '../config/device-token.js';
 import type { ImageConfig } from '../config/types.js';
 import type { InstallerRenderInput } from '../installer/types.js';
-import { PACKAGE_ROOT } from '../ipxe/templates.js';
+import { PACKAGE_ROOT } from '../paths.js';
 import type { ServerContext } from './context.js';
 import { requestMeta } from './logging.js';
 
@@ -36,6 +36,7 @@ export function installerHandler(ctx: ServerContext, kind: InstallerKind) {
       const input: InstallerRenderInput = {
         device,
         image,
+        manifest: await ctx.manifests.get(ctx.stateDir, device.image),
         baseUrl: config.server.publicUrl,
         token: deviceToken(ctx.secret, device.name),
         bondMacs: await ctx.portMacs(device),

@@ -31,6 +31,8 @@ describe.skipIf(skip)('metalboot boot-test', () => {
       'images:',
       `  good: { type: files, kernel: ${NETBOOT_KERNEL}, initrd: ${NETBOOT_INITRD}, kernel_args: [metalboot.check=1] }`,
       `  broken: { type: files, kernel: ${join(dir, 'notakernel')}, initrd: ${NETBOOT_INITRD} }`,
+      'devices:',
+      '  serial0: { image: good, macs: ["52:54:00:b0:07:02"], kernel_args: ["console=ttyS0,115200"] }',
       '',
     ].join('\n'));
   });
@@ -54,9 +56,18 @@ describe.skipIf(skip)('metalboot boot-test', () => {
     expect(result.exitCode).toBe(0);
     const json = JSON.parse(result.stdout) as { ok: boolean; expectedArgs: string[]; results: { firmware: string; ok: boolean; reached: string; phases: Record<string, number> }[] };
     expect(json.ok).toBe(true);
-    expect(json.expectedArgs).toEqual(['console=ttyS1,115200n8', 'metalboot.check=1']);
+    expect(json.expectedArgs).toEqual(['metalboot.check=1', 'console=ttyS1,115200n8']);
     expect(json.results).toHaveLength(1);
     expect(json.results[0]).toMatchObject({ firmware: 'bios', ok: true, reached: 'success' });
     expect(Object.keys(json.results[0]!.phases)).toEqual(['vm started', 'script', 'kernel', 'initrd', 'kernel up', 'success']);
+  }, 500_000);
+
+  it('passes a device whose own kernel_args put the console on ttyS0 (it failed when boot-test expected the image console too)', async () => {
+    const result = await run(['serial0', '--firmware', 'bios', '--timeout', '240', '--json']);
+    expect(result.stderr).toBe('');
+    expect(result.exitCode).toBe(0);
+    const json = JSON.parse(result.stdout) as { ok: boolean; expectedArgs: string[]; results: { ok: boolean; reached: string }[] };
+    expect(json.expectedArgs).toEqual(['metalboot.check=1', 'console=ttyS0,115200']);
+    expect(json.results[0]).toMatchObject({ ok: true, reached: 'success' });
   }, 500_000);
 });

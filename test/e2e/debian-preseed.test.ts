@@ -19,7 +19,7 @@ import { assetFile } from '../../src/image/store.js';
 import { renderPreseed } from '../../src/installer/preseed.js';
 import { renderDeviceScript } from '../../src/ipxe/index.js';
 import { deviceUrls } from '../../src/ipxe/urls.js';
-import { startVm } from '../../src/providers/qemu/vm.js';
+import { startVm } from '../../src/vm/vm.js';
 import type { Route } from './helpers/unix-http.js';
 import { serveOnUnixSocket } from './helpers/unix-http.js';
 import { vmSkipReason } from './helpers/vm-env.js';
@@ -76,7 +76,7 @@ describe.skipIf(skipReason !== undefined)('a built Debian image boots with micro
       [`/assets/${variant.kernel.sha256}/${variant.kernel.name}`]: { file: assetFile(stateDir, variant.kernel.sha256) },
       [`/assets/${variant.initrd.sha256}/${variant.initrd.name}`]: { file: assetFile(stateDir, variant.initrd.sha256) },
       [urls.preseed.slice(BASE.length)]: {
-        text: renderPreseed({ device, image, baseUrl: BASE, token: TOKEN, bondMacs: device.macs, template: await readFile(new URL('../../preseed/bonded.cfg', import.meta.url), 'utf8') }),
+        text: renderPreseed({ device, image, manifest, baseUrl: BASE, token: TOKEN, bondMacs: device.macs, template: await readFile(new URL('../../preseed/bonded.cfg', import.meta.url), 'utf8') }),
       },
     };
     const server = await serveOnUnixSocket(dir, routes);

@@ -15,7 +15,7 @@ import type { Config } from '../../src/config/types.js';
 import type { ImageManifest } from '../../src/image/manifest.js';
 import { addAssetFromFile } from '../../src/image/store.js';
 import { renderDeviceScript } from '../../src/ipxe/index.js';
-import { startVm } from '../../src/providers/qemu/vm.js';
+import { startVm } from '../../src/vm/vm.js';
 import { startStaticServer } from './static-server.js';
 import { NETBOOT_INITRD, NETBOOT_KERNEL, skipUnlessVms } from './helpers/vm-env.js';
 

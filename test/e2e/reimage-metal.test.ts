@@ -8,7 +8,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { assetPath } from '../../src/image/manifest.js';
-import { consoleText } from '../../src/providers/qemu/console-text.js';
+import { consoleText } from '../../src/vm/console-text.js';
 import { runReimageScenario } from '../../src/demo/scenario.js';
 import type { ScenarioResult } from '../../src/demo/scenario.js';
 import { startStack } from '../../src/demo/stack.js';

@@ -11,7 +11,7 @@ import pino from 'pino';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config/load.js';
 import { addAssetFromFile, writeManifest } from '../../src/image/store.js';
-import { startVm } from '../../src/providers/qemu/vm.js';
+import { startVm } from '../../src/vm/vm.js';
 import { startServer } from '../../src/server/start.js';
 import { NETBOOT_INITRD, NETBOOT_KERNEL, skipUnlessVms } from './helpers/vm-env.js';
 

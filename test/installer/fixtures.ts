@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { PACKAGE_ROOT } from '../../src/paths.js';
 import type { DeviceConfig, ImageConfig } from '../../src/config/types.js';
 import { DEFAULT_BOND } from '../../src/config/types.js';
+import type { ImageManifest } from '../../src/image/manifest.js';
 import type { InstallerRenderInput } from '../../src/installer/types.js';
 
 export const device: DeviceConfig = {
@@ -26,10 +27,19 @@ export const almaImage: ImageConfig = {
   version: '9', mirror: 'https://repo.almalinux.org/almalinux',
 };
 
+/** What `metalboot build` records for an installer image: its own kernel arguments, no console. */
+export function manifestOf(image: ImageConfig, cmdline: readonly string[] = ['auto=true', 'priority=critical', 'url={{preseed_url}}']): ImageManifest {
+  const asset = { name: 'linux', sha256: 'a'.repeat(64), size: 1 };
+  return {
+    schema: 1, name: image.name, type: image.type, installer: true,
+    variants: { x86_64: { arch: 'x86_64', kernel: asset, initrd: { ...asset, name: 'initrd.gz' }, compression: 'gzip', cmdline } },
+  };
+}
+
 export async function shipped(relative: string): Promise<string> {
   return readFile(join(PACKAGE_ROOT, relative), 'utf8');
 }
 
 export function input(image: ImageConfig, template: string, over: Partial<InstallerRenderInput> = {}): InstallerRenderInput {
-  return { device, image, baseUrl: 'http://boot.example.net:8080/', token: '0123456789abcdef0123456789abcdef', bondMacs: device.macs, template, ...over };
+  return { device, image, manifest: manifestOf(image), baseUrl: 'http://boot.example.net:8080/', token: '0123456789abcdef0123456789abcdef', bondMacs: device.macs, template, ...over };
 }

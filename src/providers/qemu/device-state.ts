@@ -34,14 +34,3 @@ export async function writeDeviceState(stateDir: string, device: string, state: 
   await writeFile(tmp, `${JSON.stringify(state, null, 2)}\n`);
   await rename(tmp, join(dir, 'state.json'));
 }
-
-/** Whether a process group still has a live leader. */
-export function groupAlive(pgid: number | undefined): boolean {
-  if (pgid === undefined) return false;
-  try {
-    process.kill(-pgid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}

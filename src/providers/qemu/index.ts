@@ -10,12 +10,6 @@ import { QemuProvider } from './provider.js';
 
 export { QemuProvider } from './provider.js';
 export type { QemuProviderOptions } from './provider.js';
-export { startVm } from './vm.js';
-export type { RunningVm, StartVmOptions } from './vm.js';
-export { qemuArgs } from './qemu-args.js';
-export type { QemuArgsInput } from './qemu-args.js';
-export { createSimBridge } from './sim-bridge.js';
-export { runBootTest } from './boot-test.js';
 
 export function createProvider(context: { config?: Config; env?: NodeJS.ProcessEnv }): QemuProvider {
   const env = context.env ?? process.env;

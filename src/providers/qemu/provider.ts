@@ -21,12 +21,12 @@ import { ProviderError } from '../../errors.js';
 import { readManifest } from '../../image/store.js';
 import { deviceUrls } from '../../ipxe/index.js';
 import type { Provider, ProviderDevice, ReinstallOptions } from '../provider.js';
-import { deviceDir, groupAlive, readDeviceState, writeDeviceState } from './device-state.js';
-import { guestPortOf } from './guest-net.js';
-import { killGroup } from './vm-registry.js';
-import { startVm } from './vm.js';
-import { probeThroughSocket } from './probe.js';
-import type { RunningVm } from './vm.js';
+import { deviceDir, readDeviceState, writeDeviceState } from './device-state.js';
+import { guestPortOf } from '../../vm/guest-net.js';
+import { groupAlive, killGroup } from '../../vm/vm-registry.js';
+import { startVm } from '../../vm/vm.js';
+import { probeThroughSocket } from '../../vm/probe.js';
+import type { RunningVm } from '../../vm/vm.js';
 
 export interface QemuProviderOptions {
   readonly config: Config;

@@ -1,10 +1,10 @@
 /** Whether this machine can run the QEMU boot tests, and the Debian netboot files they use. */
-import { existsSync } from 'node:fs';
-import { missingRequirements, hostRequirements } from '../../../src/providers/qemu/host-check.js';
+import { NETBOOT_INITRD, NETBOOT_KERNEL } from '../../../src/host/debian-files.js';
+import { missingPackages } from '../../../src/host/files.js';
+import { packageProviding } from '../../../src/host/packages.js';
+import { hostRequirements, missingRequirements } from '../../../src/vm/host-check.js';
 
-import { NETBOOT_AMD64_DIR, NETBOOT_INITRD, NETBOOT_KERNEL } from '../../../src/demo/netboot.js';
-
-export { NETBOOT_INITRD, NETBOOT_KERNEL } from '../../../src/demo/netboot.js';
+export { NETBOOT_INITRD, NETBOOT_KERNEL } from '../../../src/host/debian-files.js';
 
 /** undefined when VM tests can run; otherwise the reason they are skipped (printed once). */
 export async function vmSkipReason(): Promise<string | undefined> {
@@ -13,10 +13,9 @@ export async function vmSkipReason(): Promise<string | undefined> {
     ...hostRequirements({ firmware: 'bios' }),
     ...hostRequirements({ firmware: 'uefi' }),
   ]);
-  if (missing.length > 0) return `missing ${missing.map((m) => `${m.file} (${m.debianPackage})`).join(', ')}`;
-  if (!existsSync(NETBOOT_KERNEL) || !existsSync(NETBOOT_INITRD)) {
-    return `missing ${NETBOOT_AMD64_DIR} (debian-installer-12-netboot-amd64)`;
-  }
+  if (missing.length > 0) return `missing ${missing.map((m) => `${m.file} (${m.debianPackage.name})`).join(', ')}`;
+  const netboot = await missingPackages([NETBOOT_KERNEL, NETBOOT_INITRD].map((file) => packageProviding(file)!));
+  if (netboot.length > 0) return `missing ${NETBOOT_KERNEL} (${netboot[0]!.name})`;
   return undefined;
 }
 

@@ -1,0 +1,42 @@
+/** What `boot-test` prints (pure): per firmware the phase times, and on failure the phase reached and the console tail. */
+import type { BootPhase, BootTestResult, FirmwareResult } from './types.js';
+import { redactTokens } from '../config/device-token.js';
+
+const ORDER: readonly BootPhase[] = ['script', 'kernel', 'initrd', 'kernel up', 'success'];
+const seconds = (ms: number): string => `${(ms / 1000).toFixed(1)}s`;
+
+export function formatPhases(result: FirmwareResult): string {
+  return ORDER.map((phase) => `${phase} ${result.phases[phase] === undefined ? '-' : seconds(result.phases[phase])}`).join(', ');
+}
+
+export function formatBootTest(result: BootTestResult): string {
+  const lines: string[] = [];
+  for (const r of result.results) {
+    const head = `${result.image} (${result.device}) under ${r.firmware.toUpperCase()}`;
+    if (r.ok) {
+      lines.push(`ok    ${head}: ${formatPhases(r)}`);
+      continue;
+    }
+    lines.push(`FAIL  ${head}: ${r.error ?? 'failed'}`);
+    lines.push(`      reached: ${r.reached} (${formatPhases(r)})`);
+    if (r.consoleTail && r.consoleTail.length > 0) {
+      lines.push(`      last ${r.consoleTail.length} lines of ${r.consoleTailFrom ?? 'the console'}:`);
+      for (const line of r.consoleTail) lines.push(`      | ${redactTokens(line)}`);
+    }
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+/** The --json document (console logs left out; the tail is kept on failure). */
+export function bootTestJson(result: BootTestResult): unknown {
+  return {
+    image: result.image,
+    device: result.device,
+    ok: result.results.every((r) => r.ok),
+    expectedArgs: result.expectedArgs.map(redactTokens),
+    results: result.results.map(({ consoleLog: _log, consoleTail, ...r }) => ({
+      ...r,
+      ...(consoleTail ? { consoleTail: consoleTail.map(redactTokens) } : {}),
+    })),
+  };
+}

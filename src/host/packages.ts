@@ -1,0 +1,117 @@
+/**
+ * THE list of Debian packages metalboot and its tests need, grouped by purpose, each with the files
+ * that prove it is installed. The VM host check, the demo, the vitest global setup
+ * (test/setup/host-packages.ts) and .ci/run (src/host/install.ts) all read it: add a package here,
+ * never only in one of them. Pure data.
+ */
+import {
+  IPXE_ROM_BIOS, IPXE_ROM_EFI, NETBOOT_INITRD, NETBOOT_KERNEL, OVMF_CODE, OVMF_VARS, QEMU_X86, SEABIOS,
+} from './debian-files.js';
+
+/** Who installs a group: the test suite (global setup), the demo; CI installs every group. */
+export type Consumer = 'tests' | 'demo' | 'ci';
+
+export interface DebianPackage {
+  readonly name: string;
+  /**
+   * A suite to take it from instead of the machine's default release (e.g. `trixie`): installed as
+   * `name/suite`. That suite must be in the machine's apt sources.
+   */
+  readonly suite?: string;
+  /** Absolute paths of files it installs; all present means installed. */
+  readonly proves: readonly string[];
+}
+
+export interface PackageGroup {
+  readonly purpose: string;
+  readonly neededBy: readonly Exclude<Consumer, 'ci'>[];
+  readonly packages: readonly DebianPackage[];
+}
+
+const bin = (name: string): string => `/usr/bin/${name}`;
+
+export const PACKAGE_GROUPS: readonly PackageGroup[] = [
+  {
+    purpose: 'x86 VMs (QEMU under TCG) and their disks',
+    neededBy: ['tests', 'demo'],
+    packages: [
+      { name: 'qemu-system-x86', proves: [QEMU_X86] },
+      { name: 'qemu-utils', proves: [bin('qemu-img')] },
+    ],
+  },
+  {
+    purpose: 'firmware: SeaBIOS, OVMF and the NICs\' iPXE ROMs',
+    neededBy: ['tests', 'demo'],
+    packages: [
+      { name: 'seabios', proves: [SEABIOS] },
+      { name: 'ovmf', proves: [OVMF_CODE, OVMF_VARS] },
+      { name: 'ipxe-qemu', proves: [IPXE_ROM_BIOS, IPXE_ROM_EFI] },
+    ],
+  },
+  {
+    purpose: 'a real Debian installer kernel and initrd to netboot',
+    neededBy: ['tests', 'demo'],
+    packages: [{ name: 'debian-installer-12-netboot-amd64', proves: [NETBOOT_KERNEL, NETBOOT_INITRD] }],
+  },
+  {
+    purpose: 'private network namespaces (unshare -n, ip link)',
+    neededBy: ['tests', 'demo'],
+    packages: [
+      { name: 'util-linux', proves: [bin('unshare')] },
+      { name: 'iproute2', proves: ['/usr/sbin/ip'] },
+    ],
+  },
+  {
+    purpose: 'initrd and preseed validators',
+    neededBy: ['tests'],
+    packages: [
+      { name: 'cpio', proves: [bin('cpio')] },
+      { name: 'initramfs-tools-core', proves: [bin('unmkinitramfs'), bin('lsinitramfs')] },
+      { name: 'debconf', proves: [bin('debconf-set-selections')] },
+    ],
+  },
+  {
+    purpose: 'initrd compressions',
+    neededBy: ['tests'],
+    packages: [
+      { name: 'zstd', proves: [bin('zstd')] },
+      { name: 'lz4', proves: [bin('lz4')] },
+      { name: 'xz-utils', proves: [bin('xz')] },
+      { name: 'bzip2', proves: [bin('bzip2')] },
+    ],
+  },
+  {
+    purpose: 'benchmark references (bench/), not the test suite',
+    neededBy: [],
+    packages: [
+      { name: 'nginx-light', proves: ['/usr/sbin/nginx'] },
+      { name: 'wrk', proves: [bin('wrk')] },
+    ],
+  },
+  {
+    purpose: 'SOS console (ssh), event database inspection (sqlite3), the native SQLite addon build',
+    neededBy: [],
+    packages: [
+      { name: 'openssh-client', proves: [bin('ssh')] },
+      { name: 'sqlite3', proves: [bin('sqlite3')] },
+      { name: 'python3', proves: [bin('python3')] },
+      { name: 'make', proves: [bin('make')] },
+      { name: 'g++', proves: [bin('g++')] },
+    ],
+  },
+];
+
+/** The packages one consumer needs, in list order (CI: all of them). */
+export function packagesFor(consumer: Consumer): DebianPackage[] {
+  return PACKAGE_GROUPS.filter((group) => consumer === 'ci' || group.neededBy.includes(consumer)).flatMap((group) => group.packages);
+}
+
+/** The package whose files include `file`, or undefined when no listed package installs it. */
+export function packageProviding(file: string): DebianPackage | undefined {
+  return PACKAGE_GROUPS.flatMap((group) => group.packages).find((pkg) => pkg.proves.includes(file));
+}
+
+/** How apt-get names it: `name`, or `name/suite` for a package from another suite. */
+export function aptName(pkg: DebianPackage): string {
+  return pkg.suite === undefined ? pkg.name : `${pkg.name}/${pkg.suite}`;
+}

@@ -1,0 +1,104 @@
+/**
+ * The qemu-system-x86_64 argv for one network-booting VM. Pure: input in, argv out (golden-tested).
+ *
+ * The VM mirrors an Equinix Metal x86 server as seen by the boot chain: the NIC's iPXE ROM
+ * (ipxe-qemu) does DHCP against QEMU user networking, whose boot file is the device's script URL;
+ * two serial ports so the Linux console lands on ttyS1 like Metal's SOS console; SeaBIOS or OVMF.
+ * Software emulation only (TCG): nested KVM hangs iPXE on the machines this runs on.
+ */
+import { UsageError } from '../errors.js';
+import { normalizeMac, normalizeUuid } from '../config/mac.js';
+import { OVMF_CODE } from '../host/debian-files.js';
+
+export interface QemuArgsInput {
+  firmware: 'bios' | 'uefi';
+  /** DHCP boot file handed to the NIC's iPXE, e.g. `http://10.0.2.2:8080/ipxe/web-1`. */
+  bootUrl: string;
+  ttyS0Log: string;
+  ttyS1Log: string;
+  memoryMb?: number;
+  mac?: string;
+  /** SMBIOS system UUID (what iPXE sees as `${uuid}`). */
+  uuid?: string;
+  /** UEFI only: firmware code (read-only) and this VM's own writable copy of the vars store. */
+  ovmfCode?: string;
+  ovmfVars?: string;
+  /** Optional qcow2 disk (an installer's target). */
+  disk?: string;
+  cpus?: number;
+  /**
+   * BIOS only: a file holding the I/O port (little-endian, 0x3f8) SeaBIOS mirrors its text console
+   * to, passed as fw_cfg `etc/sercon-port`. SeaBIOS and iPXE messages (e.g. "Exec format error")
+   * then land in ttyS0.log, as OVMF's do under UEFI.
+   */
+  serconFile?: string;
+}
+
+export const QEMU_BINARY = 'qemu-system-x86_64';
+export const DEFAULT_MEMORY_MB = 1024;
+export const DEFAULT_CPUS = 1;
+
+
+/** QEMU's option parser splits on `,`; a literal comma inside a value is written `,,`. */
+export function qemuOptValue(value: string): string {
+  return value.replaceAll(',', ',,');
+}
+
+export function qemuArgs(input: QemuArgsInput): string[] {
+  validate(input);
+  const memory = input.memoryMb ?? DEFAULT_MEMORY_MB;
+  const cpus = input.cpus ?? DEFAULT_CPUS;
+  const nic = ['virtio-net-pci', 'netdev=n0', ...(input.mac ? [`mac=${normalizeMac(input.mac)}`] : [])].join(',');
+  const args = [
+    '-name', 'metalboot',
+    // No default CD-ROM, floppy, VGA, monitor or serial: firmware tries only the NIC, and the
+    // only serial ports are the two below.
+    '-nodefaults',
+    '-machine', 'pc',
+    '-accel', 'tcg',
+    '-m', String(memory),
+    '-smp', String(cpus),
+    '-display', 'none',
+    '-netdev', `user,id=n0,bootfile=${qemuOptValue(input.bootUrl)}`,
+    '-device', nic,
+    '-boot', 'n',
+    '-serial', `file:${input.ttyS0Log}`,
+    '-serial', `file:${input.ttyS1Log}`,
+  ];
+  if (input.firmware === 'bios' && input.serconFile) args.push('-fw_cfg', `name=etc/sercon-port,file=${qemuOptValue(input.serconFile)}`);
+  if (input.uuid) args.push('-smbios', `type=1,uuid=${normalizeUuid(input.uuid)}`);
+  if (input.firmware === 'uefi') {
+    args.push(
+      '-drive', `if=pflash,format=raw,unit=0,readonly=on,file=${qemuOptValue(input.ovmfCode ?? OVMF_CODE)}`,
+      '-drive', `if=pflash,format=raw,unit=1,file=${qemuOptValue(input.ovmfVars ?? '')}`,
+    );
+  }
+  if (input.disk) args.push('-drive', `if=virtio,format=qcow2,file=${qemuOptValue(input.disk)}`);
+  return args;
+}
+
+function validate(input: QemuArgsInput): void {
+  if (!/^(https?|tftp):\/\//.test(input.bootUrl)) {
+    throw new UsageError(`qemu: boot URL "${input.bootUrl}" must start with http://, https:// or tftp://`);
+  }
+  if (/[\s"]/.test(input.bootUrl)) throw new UsageError(`qemu: boot URL "${input.bootUrl}" must not contain spaces or quotes`);
+  if (input.mac !== undefined && !normalizeMac(input.mac)) {
+    throw new UsageError(`qemu: "${input.mac}" is not a MAC address (expected six colon-separated hex pairs, e.g. 52:54:00:12:34:56)`);
+  }
+  if (input.uuid !== undefined && !normalizeUuid(input.uuid)) {
+    throw new UsageError(`qemu: "${input.uuid}" is not an SMBIOS UUID (expected 8-4-4-4-12 hex digits)`);
+  }
+  if (input.memoryMb !== undefined && (!Number.isInteger(input.memoryMb) || input.memoryMb < 256)) {
+    throw new UsageError(`qemu: memory ${input.memoryMb} MB is too small or not an integer (the Debian installer needs at least 512)`);
+  }
+  if (input.cpus !== undefined && (!Number.isInteger(input.cpus) || input.cpus < 1)) {
+    throw new UsageError(`qemu: cpus must be a positive integer, got ${input.cpus}`);
+  }
+  if (input.firmware === 'uefi' && !input.ovmfVars) {
+    throw new UsageError('qemu: UEFI needs ovmfVars, a writable per-VM copy of OVMF_VARS_4M.fd');
+  }
+  for (const [name, path] of [['ttyS0Log', input.ttyS0Log], ['ttyS1Log', input.ttyS1Log]] as const) {
+    // `-serial file:` takes the rest of the argument verbatim, so only emptiness matters.
+    if (!path) throw new UsageError(`qemu: ${name} must be a file path`);
+  }
+}

@@ -1,0 +1,60 @@
+import { describe, expect, it } from 'vitest';
+import { qemuArgs } from '../../src/vm/qemu-args.js';
+import type { QemuArgsInput } from '../../src/vm/qemu-args.js';
+import { UsageError } from '../../src/errors.js';
+
+const base: QemuArgsInput = {
+  firmware: 'bios',
+  bootUrl: 'http://10.0.2.2:8080/ipxe/web-1',
+  ttyS0Log: '/run/vm/web-1/ttyS0.log',
+  ttyS1Log: '/run/vm/web-1/ttyS1.log',
+};
+
+// One argument per line; a line holding spaces would show that argv was joined somewhere.
+const show = (args: string[]): string => `${args.join('\n')}\n`;
+
+describe('qemuArgs', () => {
+  it('boots a BIOS VM from the network with both serial ports and no defaults', async () => {
+    await expect(show(qemuArgs(base))).toMatchFileSnapshot('../golden/qemu/bios-minimal.txt');
+  });
+
+  it('mirrors the SeaBIOS console to ttyS0 when given the sercon port file (BIOS only)', () => {
+    const args = qemuArgs({ ...base, serconFile: '/run/vm/web-1/sercon-port.bin' });
+    expect(args.slice(args.indexOf('-fw_cfg'), args.indexOf('-fw_cfg') + 2)).toEqual(['-fw_cfg', 'name=etc/sercon-port,file=/run/vm/web-1/sercon-port.bin']);
+    expect(qemuArgs({ ...base, firmware: 'uefi', ovmfVars: '/v.fd', serconFile: '/s.bin' })).not.toContain('-fw_cfg');
+  });
+
+  it('adds OVMF pflash drives, MAC, SMBIOS UUID, disk, memory and cpus for a UEFI device', async () => {
+    const args = qemuArgs({
+      ...base,
+      firmware: 'uefi',
+      memoryMb: 2048,
+      cpus: 2,
+      mac: '52:54:00:AA:BB:01',
+      uuid: '0F8E2D1C-1111-2222-3333-444455556666',
+      ovmfCode: '/usr/share/OVMF/OVMF_CODE_4M.fd',
+      ovmfVars: '/run/vm/web-1/OVMF_VARS.fd',
+      disk: '/run/vm/web-1/disk.qcow2',
+    });
+    await expect(show(args)).toMatchFileSnapshot('../golden/qemu/uefi-full.txt');
+  });
+
+  it('doubles commas so a URL or path cannot inject QEMU options', () => {
+    const args = qemuArgs({ ...base, bootUrl: 'http://10.0.2.2:8080/ipxe/a,b', disk: '/tmp/x,format=raw' });
+    expect(args).toContain('user,id=n0,bootfile=http://10.0.2.2:8080/ipxe/a,,b');
+    expect(args).toContain('if=virtio,format=qcow2,file=/tmp/x,,format=raw');
+  });
+
+  it.each([
+    [{ bootUrl: 'ftp://x/y' }, /must start with http/],
+    [{ bootUrl: 'http://x/a b' }, /spaces or quotes/],
+    [{ mac: '52:54:00:zz:00:01' }, /not a MAC address/],
+    [{ uuid: 'not-a-uuid' }, /not an SMBIOS UUID/],
+    [{ memoryMb: 64 }, /too small/],
+    [{ cpus: 0 }, /positive integer/],
+    [{ firmware: 'uefi' as const }, /ovmfVars/],
+  ])('rejects %o with a message naming the problem', (change, message) => {
+    expect(() => qemuArgs({ ...base, ...change })).toThrow(UsageError);
+    expect(() => qemuArgs({ ...base, ...change })).toThrow(message);
+  });
+});
