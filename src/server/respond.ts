@@ -20,19 +20,22 @@ export class HttpError extends Error {
   }
 }
 
-export function sendBody(res: ServerResponse, status: number, contentType: string, body: Buffer | string, headers: OutgoingHttpHeaders = {}): void {
+export function sendBody(res: ServerResponse, status: number, contentType: string, body: Buffer | string, headers?: OutgoingHttpHeaders): void {
   const bytes = typeof body === 'string' ? Buffer.from(body) : body;
   requestMeta(res).bytes = bytes.length;
-  res.writeHead(status, { ...headers, 'Content-Type': contentType, 'Content-Length': bytes.length });
+  res.statusCode = status;
+  for (const name in headers) res.setHeader(name, headers[name]!);
+  res.setHeader('Content-Type', contentType);
+  res.setHeader('Content-Length', bytes.length);
   res.end(bytes);
 }
 
-export function sendJson(res: ServerResponse, status: number, value: unknown, headers: OutgoingHttpHeaders = {}): void {
+export function sendJson(res: ServerResponse, status: number, value: unknown, headers?: OutgoingHttpHeaders): void {
   sendBody(res, status, 'application/json; charset=utf-8', JSON.stringify(value), headers);
 }
 
 /** The one error answer: `message` as a text line or as `{"error": message}`. */
-export function sendError(res: ServerResponse, status: number, message: string, format: ErrorFormat, headers: OutgoingHttpHeaders = {}): void {
+export function sendError(res: ServerResponse, status: number, message: string, format: ErrorFormat, headers?: OutgoingHttpHeaders): void {
   if (format === 'json') sendJson(res, status, { error: message }, headers);
   else sendBody(res, status, 'text/plain; charset=utf-8', `${message}\n`, headers);
 }

@@ -42,7 +42,9 @@ async function serveDeviceScript(call: RouteCall): Promise<void> {
   if (req.method === 'GET') ctx.events.record({ device: device.name, kind: 'script', path: `/ipxe/${key}`, bytes: cached.body.length, client });
 }
 
+const SCRIPT_HEADERS = { 'Cache-Control': 'no-store' } as const;
+
 /** Scripts are never cached by clients: they change with the config. */
 export function sendScript(res: ServerResponse, body: Buffer): void {
-  sendBody(res, 200, 'text/plain; charset=utf-8', body, { 'Cache-Control': 'no-store' });
+  sendBody(res, 200, 'text/plain; charset=utf-8', body, SCRIPT_HEADERS);
 }
