@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Boot-storm benchmark: metalboot serve vs nginx (sendfile on) vs plain express.static, with wrk at
 # 32 and 256 connections on an 8 MB kernel and a 40 MB initrd; per-device script renders/s at 256
-# connections; metalboot's peak RSS. Prints a table and the ratios measured in this run.
+# connections and the server CPU time each render cost (user+sys of the metalboot process / requests:
+# unlike requests/s, it hardly moves when other work shares the machine); metalboot's peak RSS.
+# Prints a table and the ratios measured in this run.
 # Usage: bench/serve-storm.sh [seconds-per-run (default 8)]   (needs nginx-light and wrk)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -80,13 +82,16 @@ wait_http "http://127.0.0.1:$MB_PORT/boot.ipxe"; wait_http "http://127.0.0.1:$NG
 for port in $MB_PORT $NG_PORT $EX_PORT; do fetch_ok "http://127.0.0.1:$port/assets/$K/linux"; fetch_ok "http://127.0.0.1:$port/assets/$I/initrd.gz"; done
 sleep 1
 
-# wrk → "<bytes/s> <requests/s>"
+# wrk → "<bytes/s> <requests/s> <requests>"
 measure() {
   local out; out=$(wrk -t2 -c"$1" -d"${DUR}s" --latency "$2" 2>&1)
-  local rps bps; rps=$(awk '/^Requests\/sec/ {print $2}' <<<"$out")
+  local rps bps total; rps=$(awk '/^Requests\/sec/ {print $2}' <<<"$out")
   bps=$(awk '/^Transfer\/sec/ {v=$2; u=substr(v,length(v)-1); n=v+0; m=(u=="GB")?1073741824:(u=="MB")?1048576:(u=="KB")?1024:1; printf "%.0f", n*m}' <<<"$out")
-  echo "$bps $rps"
+  total=$(awk '/ requests in / {print $1}' <<<"$out")
+  echo "$bps $rps $total"
 }
+# user+sys CPU ticks the metalboot process has used so far
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$MB_PID/stat"; }
 gbs() { awk -v b="$1" 'BEGIN{printf "%.2f", b/1e9}'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN{ if (b>0) printf "%.2f", a/b; else print "n/a" }'; }
 
@@ -102,8 +107,11 @@ for asset in "linux:$K/linux" "initrd:$I/initrd.gz"; do
   done
 done
 
-read -r _ scripts < <(measure 256 "http://127.0.0.1:$MB_PORT/ipxe/web-1")
-printf '\nper-device script renders at 256 connections: %s requests/s (target >= 10000)\n' "$scripts"
+before=$(cpu_ticks)
+read -r _ scripts total < <(measure 256 "http://127.0.0.1:$MB_PORT/ipxe/web-1")
+after=$(cpu_ticks)
+us=$(awk -v t="$((after - before))" -v hz="$(getconf CLK_TCK)" -v n="$total" 'BEGIN{ if (n>0) printf "%.0f", t / hz * 1e6 / n; else print "n/a" }')
+printf '\nper-device script renders at 256 connections: %s requests/s (target >= 10000), %s µs of server CPU each\n' "$scripts" "$us"
 rss=$(awk '/VmHWM/ {print $2}' "/proc/$MB_PID/status")
 printf 'metalboot peak RSS: %d MB (cache_mb 128; target <= 150 MB + cache)\n' "$((rss / 1024))"
 printf 'nginx workers: %s; cores: %s; wrk -t2, %ss per run; metalboot ran as: %s\n' "$NGINX_WORKERS" "$(nproc)" "$DUR" "${CLI[*]}"

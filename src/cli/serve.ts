@@ -1,7 +1,9 @@
 /** `metalboot serve`: the boot asset server (assets, per-device scripts, installer answers, events, uploads). */
 import type { Command } from 'commander';
 import { isHttpUrl } from '../config/fields.js';
+import type { Config } from '../config/types.js';
 import { UsageError } from '../errors.js';
+import type { ProviderMacs } from '../server/port-macs.js';
 import { addConfigOption, resolveConfigPath } from './common.js';
 import type { CliIo } from './io.js';
 
@@ -46,9 +48,19 @@ export function registerServe(program: Command, io: CliIo): void {
           socket: options.socket,
           drainMs: drain * 1000,
         },
-        { env: io.env, say: (line) => void io.stderr.write(`${line}\n`) },
+        { env: io.env, providerMacs: metalPortMacs(io.env), say: (line) => void io.stderr.write(`${line}\n`) },
       );
       await handle.done;
     });
   addConfigOption(command);
+}
+
+/** With METAL_AUTH_TOKEN set, devices without `macs` get their bond slaves from the Metal device's network_ports. */
+export function metalPortMacs(env: NodeJS.ProcessEnv): ((config: Config) => Promise<ProviderMacs>) | undefined {
+  if (!env.METAL_AUTH_TOKEN) return undefined;
+  return async (config) => {
+    const { createProvider } = await import('../providers/metal/index.js');
+    const provider = createProvider({ config, env });
+    return async (metalId) => (await provider.getDevice(metalId)).macs;
+  };
 }

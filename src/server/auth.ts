@@ -1,22 +1,23 @@
-/** Bearer-token check for the upload API (METALBOOT_TOKEN), timing-safe; 401 bodies say what is wrong. */
+/**
+ * The bearer-token check of the upload API (METALBOOT_TOKEN), timing-safe. The router runs it for
+ * routes marked `auth: 'upload'` before their handler; a refusal is a 401 whose message says what
+ * is wrong, and the connection is closed (the body is not read).
+ */
 import { createHash, timingSafeEqual } from 'node:crypto';
-import type { NextFunction, Request, Response } from 'express';
+import type { IncomingMessage } from 'node:http';
 import type { ServerContext } from './context.js';
+import { HttpError } from './respond.js';
 
-export function requireUploadToken(ctx: ServerContext) {
-  return function checkToken(req: Request, res: Response, next: NextFunction): void {
-    const deny = (error: string): void => {
-      res.setHeader('WWW-Authenticate', 'Bearer realm="metalboot"');
-      res.setHeader('Connection', 'close');
-      res.status(401).json({ error });
-    };
-    if (!ctx.uploadToken) return deny('uploads are disabled: start the server with METALBOOT_TOKEN set');
-    const header = req.headers.authorization;
-    const match = header === undefined ? null : /^Bearer\s+(\S+)\s*$/i.exec(header);
-    if (!match) return deny('missing "Authorization: Bearer <token>" header (the value of METALBOOT_TOKEN)');
-    if (!sameSecret(match[1]!, ctx.uploadToken)) return deny('the bearer token is not the server\'s METALBOOT_TOKEN');
-    next();
-  };
+export function checkUploadToken(ctx: ServerContext, req: IncomingMessage): void {
+  if (!ctx.uploadToken) throw deny('uploads are disabled: start the server with METALBOOT_TOKEN set');
+  const header = req.headers.authorization;
+  const match = header === undefined ? null : /^Bearer\s+(\S+)\s*$/i.exec(header);
+  if (!match) throw deny('missing "Authorization: Bearer <token>" header (the value of METALBOOT_TOKEN)');
+  if (!sameSecret(match[1]!, ctx.uploadToken)) throw deny('the bearer token is not the server\'s METALBOOT_TOKEN');
+}
+
+function deny(message: string): HttpError {
+  return new HttpError(401, message, { 'WWW-Authenticate': 'Bearer realm="metalboot"', Connection: 'close' });
 }
 
 /** Compares digests, so neither the length nor the content leaks through timing. */

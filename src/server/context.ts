@@ -2,8 +2,7 @@
  * What the request handlers share: the current config (swapped on SIGHUP), the server secret,
  * the event store, the logger, caches of manifests and rendered scripts, and who fetched what.
  */
-import type { IncomingMessage } from 'node:http';
-import type { Response } from 'express';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
 import type { Config, DeviceConfig } from '../config/types.js';
 import type { EventStore } from '../events/store.js';
@@ -45,9 +44,11 @@ export class ServerContext {
   readonly lastDeviceByClient = new Map<string, string>();
   /** Device name → rendered script, valid while config and manifest objects are unchanged. */
   readonly scripts = new Map<string, { config: Config; manifest: ImageManifest; baseUrl: string; body: Buffer }>();
+  /** The rendered chain script (/boot.ipxe), valid while the config object is unchanged. */
+  chainScript: { config: Config; body: Buffer } | undefined;
 
   /** Open server-sent-event streams, ended when the server shuts down. */
-  readonly streams = new Set<Response>();
+  readonly streams = new Set<ServerResponse>();
 
   constructor(deps: AppDeps) {
     this.config = deps.config;

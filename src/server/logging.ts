@@ -1,10 +1,10 @@
 /**
- * One pino line per request: id, method, path (query values of secret parameters redacted),
- * status, bytes sent, duration, client. Headers are never logged (Authorization stays out).
+ * One pino line per request: id, method, path (query values of secret parameters redacted), the
+ * route that answered (its pattern in the route table), status, bytes sent, duration, client.
+ * Headers are never logged (Authorization stays out).
  */
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { NextFunction, Request, Response } from 'express';
 import pino from 'pino';
 import type { Logger } from 'pino';
 
@@ -29,6 +29,8 @@ export interface RequestMeta {
   readonly id: string;
   /** Body bytes sent, when the handler knows them. */
   bytes?: number;
+  /** The route-table pattern that answered (absent for 404/405/400 answered by the router). */
+  route?: string;
 }
 
 const metas = new WeakMap<ServerResponse, RequestMeta>();
@@ -54,6 +56,7 @@ export function startRequestLog(logger: Logger, req: IncomingMessage, res: Serve
         id: meta.id,
         method: req.method,
         url: redactUrl(req.url ?? ''),
+        route: meta.route,
         status: res.statusCode,
         bytes: meta.bytes,
         ms: Math.round(ms * 10) / 10,
@@ -63,13 +66,6 @@ export function startRequestLog(logger: Logger, req: IncomingMessage, res: Serve
       'request',
     );
   });
-}
-
-export function requestLogger(logger: Logger, trustForwarded = false) {
-  return function logRequest(req: Request, res: Response, next: NextFunction): void {
-    startRequestLog(logger, req, res, trustForwarded);
-    next();
-  };
 }
 
 /**

@@ -7,8 +7,11 @@ import type { DeviceConfig } from '../config/types.js';
 
 export type PortMacs = (device: DeviceConfig) => Promise<readonly string[]>;
 
+/** The provider's NIC MACs of one device, by its provider id (`metal_id`). */
+export type ProviderMacs = (metalId: string) => Promise<readonly string[]>;
+
 export function cachedPortMacs(
-  lookup: (metalId: string) => Promise<readonly string[]>,
+  lookup: ProviderMacs,
   options: { ttlMs?: number; now?: () => number; warn?: (message: string) => void } = {},
 ): PortMacs {
   const ttl = options.ttlMs ?? 5 * 60_000;

@@ -14,7 +14,7 @@ import { tunnelOpener, TUNNELS } from '../tunnel/index.js';
 import { createLogger } from './logging.js';
 import { DEFAULT_DRAIN_MS, startServer } from './start.js';
 import { cachedPortMacs } from './port-macs.js';
-import type { PortMacs } from './port-macs.js';
+import type { ProviderMacs } from './port-macs.js';
 import type { RunningServer } from './start.js';
 import { trimBase } from '../util/url.js';
 
@@ -35,6 +35,12 @@ export interface ServeDeps {
   readonly say?: (line: string) => void;
   /** Process signals to react to (tests pass an EventEmitter). */
   readonly signals?: NodeJS.EventEmitter;
+  /**
+   * Where bond slave MACs come from for devices whose config lists none (the composition root,
+   * cli/serve.ts, passes the Metal provider's lookup when METAL_AUTH_TOKEN is set); given the
+   * config at start. Lookups are cached and never fatal (port-macs.ts).
+   */
+  readonly providerMacs?: (config: Config) => ProviderMacs | Promise<ProviderMacs>;
 }
 
 export interface ServeHandle {
@@ -66,7 +72,7 @@ export async function runServe(options: ServeOptions, deps: ServeDeps = {}): Pro
     uploadToken: env.METALBOOT_TOKEN,
     // behind a tunnel every peer is the local agent: the device's address is in X-Forwarded-For
     trustForwardedFor: opener !== undefined,
-    ...(env.METAL_AUTH_TOKEN ? { portMacs: await metalPortMacs(base, env, logger) } : {}),
+    ...(deps.providerMacs ? { portMacs: cachedPortMacs(await deps.providerMacs(base), { warn: (message) => logger.warn(message) }) } : {}),
   });
   let tunnel: Tunnel | undefined;
   try {
@@ -116,12 +122,3 @@ export function parseListen(text: string): ListenAddress {
   if (!address) throw new UsageError(`--listen ${JSON.stringify(text)} is not HOST:PORT (e.g. 127.0.0.1:8080, 0.0.0.0:80, [::1]:8080)`);
   return address;
 }
-
-/** With METAL_AUTH_TOKEN set, devices without `macs` get their bond slaves from Metal's network_ports. */
-async function metalPortMacs(config: Config, env: NodeJS.ProcessEnv, logger: Logger): Promise<PortMacs> {
-  // eslint-disable-next-line boundaries/dependencies -- s9-server moves provider wiring to cli/serve.ts (issue 9)
-  const { createProvider } = await import('../providers/metal/index.js');
-  const provider = createProvider({ config, env });
-  return cachedPortMacs(async (metalId) => (await provider.getDevice(metalId)).macs, { warn: (message) => logger.warn(message) });
-}
-

@@ -8,34 +8,30 @@ import { createServer } from 'node:http';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import type { Logger } from 'pino';
 import type { Config } from '../config/types.js';
+import { listenUrl } from '../config/listen.js';
 import { EventStore } from '../events/store.js';
 import { createApp } from './app.js';
-import { listenUrl } from '../config/listen.js';
-import type { PortMacs } from './port-macs.js';
-import type { ServerContext } from './context.js';
+import type { MetalbootApp } from './app.js';
+import type { AppDeps, ServerContext } from './context.js';
+import type { RequestListener } from './router.js';
 
-export interface StartOptions {
-  readonly config: Config;
-  readonly secret: string;
-  readonly logger: Logger;
+/** What the app needs (its event store is opened here), plus where to listen. */
+export interface StartOptions extends Omit<AppDeps, 'events'> {
   /** TCP address (default: config.server.listen); `false` for unix socket only. */
   readonly listen?: { host: string; port: number } | false;
   /** Also (or only) listen on this unix socket path. */
   readonly socketPath?: string;
-  readonly uploadToken?: string;
-  readonly maxUploadBytes?: number;
-  /** Take client addresses from X-Forwarded-For (set by `serve --tunnel`). */
-  readonly trustForwardedFor?: boolean;
-  /** Bond slave MACs when the config lists none (see port-macs.ts). */
-  readonly portMacs?: PortMacs;
   /** Events database (default `<stateDir>/events.db`). */
   readonly eventsFile?: string;
 }
 
 export interface RunningServer {
+  /** The app every listener serves: its `handler` is the only request listener of `httpServers`. */
+  readonly app: MetalbootApp;
   readonly context: ServerContext;
+  /** The node servers listening (TCP and/or unix socket). */
+  readonly httpServers: readonly Server[];
   /** `http://host:port` of the TCP listener, if any. */
   readonly url: string | undefined;
   readonly port: number | undefined;
@@ -47,21 +43,14 @@ export interface RunningServer {
 export const DEFAULT_DRAIN_MS = 30_000;
 
 export async function startServer(options: StartOptions): Promise<RunningServer> {
-  const events = new EventStore(options.eventsFile ?? join(options.config.server.stateDir, 'events.db'));
-  const { handler, context } = createApp({
-    config: options.config,
-    secret: options.secret,
-    events,
-    logger: options.logger,
-    uploadToken: options.uploadToken,
-    maxUploadBytes: options.maxUploadBytes,
-    trustForwardedFor: options.trustForwardedFor,
-    ...(options.portMacs ? { portMacs: options.portMacs } : {}),
-  });
+  const { listen: listenOption, socketPath, eventsFile, ...deps } = options;
+  const events = new EventStore(eventsFile ?? join(options.config.server.stateDir, 'events.db'));
+  const app = createApp({ ...deps, events });
+  const { handler, context } = app;
   const servers: Server[] = [];
   let url: string | undefined;
   let port: number | undefined;
-  const listen = options.listen ?? options.config.server.listen;
+  const listen = listenOption ?? options.config.server.listen;
   try {
     if (listen) {
       const server = await bind(handler, (s) => s.listen(listen.port, listen.host));
@@ -69,9 +58,9 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       port = (server.address() as AddressInfo).port;
       url = listenUrl({ host: listen.host, port });
     }
-    if (options.socketPath) {
-      await rm(options.socketPath, { force: true });
-      servers.push(await bind(handler, (s) => s.listen(options.socketPath)));
+    if (socketPath) {
+      await rm(socketPath, { force: true });
+      servers.push(await bind(handler, (s) => s.listen(socketPath)));
     }
   } catch (error) {
     for (const server of servers) server.close();
@@ -80,17 +69,19 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   }
   let closing: Promise<void> | undefined;
   return {
+    app,
     context,
+    httpServers: servers,
     url,
     port,
-    socketPath: options.socketPath,
+    socketPath,
     reload: (config) => context.setConfig(config),
     close: (drainMs = DEFAULT_DRAIN_MS) => (closing ??= shutdown(servers, context, drainMs).finally(() => events.close())),
   };
 }
 
-function bind(app: Parameters<typeof createServer>[1], listen: (server: Server) => void): Promise<Server> {
-  const server = createServer({ keepAliveTimeout: 65_000, requestTimeout: 0, highWaterMark: 1 << 20 }, app);
+function bind(handler: RequestListener, listen: (server: Server) => void): Promise<Server> {
+  const server = createServer({ keepAliveTimeout: 65_000, requestTimeout: 0, highWaterMark: 1 << 20 }, handler);
   return new Promise((resolve, reject) => {
     server.once('error', reject);
     server.once('listening', () => {

@@ -1,7 +1,8 @@
 /**
- * A whole re-image world on 127.0.0.1: the real metalboot server app (createApp) over a temp state
- * dir with one RAM image and one installer image, the Metal simulator, and a fake device that —
- * when the simulator boots it — fetches its iPXE script, kernel and initrd and phones home.
+ * A whole re-image world on 127.0.0.1: the real metalboot server (createApp's handler, the one
+ * listener startServer uses too) over a temp state dir with one RAM image and one installer image,
+ * the Metal simulator, and a fake device that — when the simulator boots it — fetches its iPXE
+ * script, kernel and initrd and phones home.
  */
 import { createServer } from 'node:http';
 import type { Server } from 'node:http';
@@ -87,8 +88,8 @@ devices:
   await writeFile(configFile, yaml);
   const config = parseConfig(yaml, configFile);
   const events = new EventStore(':memory:');
-  const { app, context } = createApp({ config, secret: SECRET, events, logger: pino({ level: 'silent' }) });
-  http.on('request', app);
+  const { handler, context } = createApp({ config, secret: SECRET, events, logger: pino({ level: 'silent' }) });
+  http.on('request', handler);
 
   const boots: { device: string; reason: string }[] = [];
   const world: World = {

@@ -28,6 +28,9 @@ it('answers API mistakes with JSON bodies that say why', async () => {
     ['PUT', '/api/images/deb', { body: 'x'.repeat(1_100_000), headers: auth }],
     ['POST', `/events/web-1?token=${f.token('web-1')}`, { body: '{"state":"done"}' }],
     ['POST', `/events/web-1?token=${f.token('web-2')}`, { body: '{"state":"running"}' }],
+    ['POST', `/events/web-1?token=${f.token('web-1')}`, { body: `{"state":"running","message":"${'x'.repeat(16 * 1024)}"}` }],
+    ['PUT', '/api/images/deb', { body: '{}', headers: { ...auth, 'content-encoding': 'gzip' } }],
+    ['DELETE', '/api/images/deb', {}],
   ];
   const lines: string[] = [];
   for (const [method, path, init] of cases) {

@@ -52,6 +52,20 @@ describe.each([16, 0])('with cache_mb %i', (cacheMb) => {
       await other.arrayBuffer();
     });
 
+    it('answers If-Match naming another tag with 412 and no blob, and serves when it names this one', async () => {
+      for (const header of ['"other"', `W/"${f.kernel.sha256}"`, '"a", "b"']) {
+        const res = await fetch(f.url + path(), { headers: { 'if-match': header } });
+        expect(res.status, header).toBe(412);
+        expect(res.headers.get('etag')).toBe(`"${f.kernel.sha256}"`);
+        expect(await res.text()).toBe(`If-Match names no tag of this asset (its ETag is "${f.kernel.sha256}")\n`);
+      }
+      for (const header of [`"${f.kernel.sha256}"`, `"other", "${f.kernel.sha256}"`, '*']) {
+        const res = await fetch(f.url + path(), { headers: { 'if-match': header } });
+        expect(res.status, header).toBe(200);
+        expect((await res.arrayBuffer()).byteLength).toBe(f.kernel.size);
+      }
+    });
+
     const ranges: [string, number, number][] = [
       ['bytes=0-0', 0, 0],
       ['bytes=0-1023', 0, 1023],

@@ -51,7 +51,15 @@ devices:
 `;
 }
 
-export async function startFixture(options: { cacheMb?: number; maxUploadBytes?: number; dir?: string } = {}): Promise<Fixture> {
+export interface FixtureOptions {
+  cacheMb?: number;
+  maxUploadBytes?: number;
+  dir?: string;
+  /** The server's logger (default: silent, or info with TEST_LOG set). */
+  logger?: pino.Logger;
+}
+
+export async function startFixture(options: FixtureOptions = {}): Promise<Fixture> {
   const dir = options.dir ?? (await mkdtemp(join(tmpdir(), 'metalboot-server-')));
   const stateDir = join(dir, 'state');
   const config = parseConfig(configText(stateDir, options.cacheMb), join(dir, 'metalboot.yaml'));
@@ -71,7 +79,7 @@ export async function startFixture(options: { cacheMb?: number; maxUploadBytes?:
   const server = await startServer({
     config,
     secret: SECRET,
-    logger: pino({ level: process.env.TEST_LOG ? 'info' : 'silent' }),
+    logger: options.logger ?? pino({ level: process.env.TEST_LOG ? 'info' : 'silent' }),
     listen: { host: '127.0.0.1', port: 0 },
     uploadToken: UPLOAD_TOKEN,
     maxUploadBytes: options.maxUploadBytes,

@@ -5,6 +5,7 @@ import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deviceToken } from '../../src/config/device-token.js';
 import { addAssetFromFile, writeManifest } from '../../src/image/store.js';
+import { metalPortMacs } from '../../src/cli/serve.js';
 import { runServe } from '../../src/server/run.js';
 import type { ServeHandle } from '../../src/server/run.js';
 import { cachedPortMacs } from '../../src/server/port-macs.js';
@@ -35,9 +36,11 @@ describe('bond slaves come from the Metal device network_ports when the config l
     const kernel = await addAssetFromFile(stateDir, join(dir, 'k'), 'linux');
     const initrd = await addAssetFromFile(stateDir, join(dir, 'i'), 'initrd.gz');
     await writeManifest(stateDir, { schema: 1, name: 'deb', type: 'debian', installer: true, variants: { x86_64: { arch: 'x86_64', kernel, initrd, compression: 'gzip', cmdline: [] } } });
+    // wired as `metalboot serve` wires it: the composition root hands the server the Metal lookup
+    const env = { METAL_AUTH_TOKEN: 'metal-token', METAL_API_URL: apiUrl, METALBOOT_SECRET: SECRET };
     serve = await runServe(
       { configFile: join(dir, 'metalboot.yaml') },
-      { env: { METAL_AUTH_TOKEN: 'metal-token', METAL_API_URL: apiUrl, METALBOOT_SECRET: SECRET }, logger: pino({ level: 'silent' }), say: () => undefined, signals: new (await import('node:events')).EventEmitter() },
+      { env, providerMacs: metalPortMacs(env), logger: pino({ level: 'silent' }), say: () => undefined, signals: new (await import('node:events')).EventEmitter() },
     );
   });
 
@@ -61,6 +64,13 @@ describe('bond slaves come from the Metal device network_ports when the config l
     const body = await (await fetch(`${serve.server.url}/preseed/web-1.cfg?token=${deviceToken(SECRET, 'web-1')}`)).text();
     expect(body).toContain('b4:96:91:aa:bb:01');
     expect(sim.requests().length).toBe(before);
+  });
+});
+
+describe('metalPortMacs', () => {
+  it('gives the server no provider lookup without METAL_AUTH_TOKEN', () => {
+    expect(metalPortMacs({ METAL_API_URL: 'http://127.0.0.1:1' })).toBeUndefined();
+    expect(metalPortMacs({ METAL_AUTH_TOKEN: 't' })).toBeTypeOf('function');
   });
 });
 

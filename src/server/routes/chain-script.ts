@@ -1,0 +1,15 @@
+/**
+ * GET /boot.ipxe: the shared chain script (one ipxe_script_url for a whole fleet), rendered once
+ * per config and kept in the context until the config changes.
+ */
+import { renderChainScript } from '../../ipxe/index.js';
+import type { Route, RouteCall } from '../route.js';
+import { sendScript } from './device-script.js';
+
+export const chainScriptRoute: Route = { methods: ['GET', 'HEAD'], path: '/boot.ipxe', errors: 'text', handler: serveChainScript };
+
+function serveChainScript({ ctx, res }: RouteCall): void {
+  const config = ctx.config;
+  if (ctx.chainScript?.config !== config) ctx.chainScript = { config, body: Buffer.from(renderChainScript(config.server.publicUrl)) };
+  sendScript(res, ctx.chainScript.body);
+}

@@ -1,0 +1,50 @@
+/**
+ * GET /ipxe/<device|mac|uuid>: a device's own iPXE script, rendered from the current config and the
+ * image manifest; the rendered bytes are cached per device until the config or the manifest changes.
+ */
+import type { ServerResponse } from 'node:http';
+import { findDevice } from '../../config/lookup.js';
+import { NotBuiltError } from '../../errors.js';
+import { renderScriptFor } from '../../ipxe/for-device.js';
+import { requestMeta } from '../logging.js';
+import { sendBody, sendError } from '../respond.js';
+import type { Route, RouteCall } from '../route.js';
+
+export const deviceScriptRoute: Route = { methods: ['GET', 'HEAD'], path: '/ipxe/:key', errors: 'text', handler: serveDeviceScript };
+
+async function serveDeviceScript(call: RouteCall): Promise<void> {
+  const { ctx, req, res } = call;
+  const key = call.params.key ?? '';
+  const config = ctx.config;
+  const device = findDevice(config, key);
+  const client = ctx.clientOf(req);
+  if (!device) {
+    ctx.logger.warn({ id: requestMeta(res).id, asked: key, client }, 'unknown device asked for its script');
+    return sendError(res, 404, `no device ${JSON.stringify(key)} is configured`, call.route.errors);
+  }
+  let manifest;
+  try {
+    manifest = await ctx.manifests.get(ctx.stateDir, device.image);
+  } catch (error) {
+    if (!(error instanceof NotBuiltError)) throw error;
+    ctx.logger.error({ id: requestMeta(res).id, device: device.name, err: error.message }, 'image not built');
+    return sendError(res, 503, `image ${device.image} of device ${device.name} has not been built`, call.route.errors);
+  }
+  const baseUrl = config.server.publicUrl;
+  let cached = ctx.scripts.get(device.name);
+  if (!cached || cached.config !== config || cached.manifest !== manifest || cached.baseUrl !== baseUrl) {
+    const text = renderScriptFor(config, device, manifest, { baseUrl, secret: ctx.secret });
+    cached = { config, manifest, baseUrl, body: Buffer.from(text) };
+    ctx.scripts.set(device.name, cached);
+  }
+  ctx.noteClient(client, device);
+  sendScript(res, cached.body);
+  if (req.method === 'GET') ctx.events.record({ device: device.name, kind: 'script', path: `/ipxe/${key}`, bytes: cached.body.length, client });
+}
+
+const SCRIPT_HEADERS = { 'Cache-Control': 'no-store' } as const;
+
+/** Scripts are never cached by clients: they change with the config. */
+export function sendScript(res: ServerResponse, body: Buffer): void {
+  sendBody(res, 200, 'text/plain; charset=utf-8', body, SCRIPT_HEADERS);
+}

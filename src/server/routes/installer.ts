@@ -1,0 +1,60 @@
+/**
+ * GET /preseed/<device>.cfg?token=… and GET /kickstart/<device>.ks?token=…: per-device installer
+ * answers (hostname, bond slave MACs, SSH keys, phone-home URL). They carry secrets, so the URL must
+ * hold the device's own token (HMAC of its name under the server secret); anything else is a 404,
+ * so one device cannot read another's, nor learn which devices exist.
+ */
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { checkDeviceToken, deviceToken } from '../../config/device-token.js';
+import type { ImageConfig } from '../../config/types.js';
+import type { InstallerRenderInput } from '../../installer/types.js';
+import { PACKAGE_ROOT } from '../../paths.js';
+import { sendBody, sendError } from '../respond.js';
+import type { Route, RouteCall } from '../route.js';
+import { queryValue } from '../route.js';
+
+export type InstallerKind = 'preseed' | 'kickstart';
+
+const SUFFIX: Record<InstallerKind, string> = { preseed: '.cfg', kickstart: '.ks' };
+const DEFAULT_TEMPLATE: Record<InstallerKind, string> = { preseed: 'preseed/bonded.cfg', kickstart: 'kickstart/alma9.ks' };
+
+export const preseedRoute: Route = { methods: ['GET', 'HEAD'], path: '/preseed/:file', errors: 'text', handler: (call) => serveInstaller(call, 'preseed') };
+export const kickstartRoute: Route = { methods: ['GET', 'HEAD'], path: '/kickstart/:file', errors: 'text', handler: (call) => serveInstaller(call, 'kickstart') };
+
+async function serveInstaller(call: RouteCall, kind: InstallerKind): Promise<void> {
+  const { ctx, req, res } = call;
+  const file = call.params.file ?? '';
+  const name = file.endsWith(SUFFIX[kind]) ? file.slice(0, -SUFFIX[kind].length) : undefined;
+  const config = ctx.config;
+  const device = name === undefined || !Object.hasOwn(config.devices, name) ? undefined : config.devices[name];
+  if (!device || !checkDeviceToken(ctx.secret, device.name, queryValue(call, 'token'))) {
+    return sendError(res, 404, 'not found', call.route.errors);
+  }
+  const image = config.images[device.image]!;
+  const template = await readFile(templatePath(image, kind), 'utf8');
+  const input: InstallerRenderInput = {
+    device,
+    image,
+    manifest: await ctx.manifests.get(ctx.stateDir, device.image),
+    baseUrl: config.server.publicUrl,
+    token: deviceToken(ctx.secret, device.name),
+    bondMacs: await ctx.portMacs(device),
+    template,
+  };
+  const body = Buffer.from(await renderInstaller(kind, input));
+  sendBody(res, 200, 'text/plain; charset=utf-8', body, { 'Cache-Control': 'no-store' });
+  ctx.events.record({ device: device.name, kind, path: `/${kind}/${file}`, bytes: body.length, client: ctx.clientOf(req) });
+}
+
+/** The image's own template (debian `preseed`, alma `kickstart`) or the one shipped with metalboot. */
+function templatePath(image: ImageConfig, kind: InstallerKind): string {
+  const own = kind === 'preseed' && image.type === 'debian' ? image.preseed : kind === 'kickstart' && image.type === 'alma' ? image.kickstart : undefined;
+  return own ?? join(PACKAGE_ROOT, DEFAULT_TEMPLATE[kind]);
+}
+
+/** The renderers are loaded on first use (they are pure modules of src/installer/). */
+async function renderInstaller(kind: InstallerKind, input: InstallerRenderInput): Promise<string> {
+  if (kind === 'preseed') return (await import('../../installer/preseed.js')).renderPreseed(input);
+  return (await import('../../installer/kickstart.js')).renderKickstart(input);
+}
