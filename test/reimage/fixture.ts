@@ -106,7 +106,7 @@ devices:
   const sim = createMetalSimulator({
     token: TOKEN,
     projectId: config.metal.projectId!,
-    timings: { rebootMs: 40, reinstallMs: 80, powerMs: 40, provisionMs: 80 },
+    timings: { rebootMs: 400, reinstallMs: 400, powerMs: 40, provisionMs: 80 },
     devices: [
       { id: WEB_ID, hostname: 'web-1', operatingSystem: 'custom_ipxe', ipxeScriptUrl: 'http://old.invalid/ipxe/web-1', alwaysPxe: false },
       { id: LK_ID, hostname: 'lk-1', operatingSystem: 'ubuntu_22_04', alwaysPxe: false },
