@@ -3,6 +3,9 @@
  * (src/config/normalize.ts); everything downstream may trust it. Paths are absolute.
  */
 
+import type { BmcConfig } from './bmc.js';
+
+export type { BmcConfig } from './bmc.js';
 export type Arch = 'x86_64' | 'arm64';
 export const ARCHES: readonly Arch[] = ['x86_64', 'arm64'];
 
@@ -103,8 +106,10 @@ export interface DeviceConfig {
   readonly bond: BondConfig;
   readonly alwaysPxe: AlwaysPxe;
   readonly sshKeys: readonly string[];
-  /** Firmware for the QEMU provider (Metal decides by itself). */
+  /** Firmware for the QEMU provider (Metal decides by itself); the Redfish provider's boot mode. */
   readonly firmware?: Firmware;
+  /** The device's BMC (Redfish provider). */
+  readonly bmc?: BmcConfig;
 }
 
 export interface MetalConfig {
