@@ -1,6 +1,6 @@
 /**
  * Fault injection for the Redfish simulator. A rule hits the calls of one operation (or all),
- * `times` times (default: every call):
+ * `times` times (default: every call); per call every delay applies, then the first rule that answers:
  * - `status`: answer `status` (default 500, InternalError) without doing anything;
  * - `post`: a PATCH answers 400 UnableToModifyDuringSystemPOST (the system is in POST) without doing anything;
  * - `delay`: wait `delayMs`, then handle the call normally;
@@ -39,11 +39,12 @@ export class FaultBox {
     this.active.length = 0;
   }
 
-  /** The faults that hit this call, each consuming one use. */
+  /** The faults that hit this call, each consuming one use: every delay, and the first fault that answers. */
   take(operation: SimOperation): FaultRule[] {
     const hits: FaultRule[] = [];
     for (const fault of this.active) {
       if (fault.remaining <= 0 || (fault.rule.operation !== undefined && fault.rule.operation !== operation)) continue;
+      if (fault.rule.kind !== 'delay' && hits.some((hit) => hit.kind !== 'delay')) continue;
       fault.remaining -= 1;
       hits.push(fault.rule);
     }
