@@ -38,7 +38,7 @@ export function checkResource(store: SchemaStore, body: unknown): string[] {
   const ref = schemaRefOf(store, type);
   const validate = ref === undefined ? undefined : store.validator(ref);
   if (!validate) return [`no DMTF schema for @odata.type ${type}`];
-  const problems = store.checkRead(validate, body).map(describe);
+  const problems = store.checkRead(validate, body).map((error) => describe(error));
   const settings = (body as Json)['@Redfish.Settings'];
   if (settings !== undefined) problems.push(...checkAnnotation(store, settings, 'Settings.v1_4_0.json#/definitions/Settings', '@Redfish.Settings'));
   return problems;
@@ -91,7 +91,7 @@ export function checkAction(store: SchemaStore, odataType: string, action: strin
     const validate = target === undefined ? undefined : store.validator(target);
     const errors = validate ? store.checkRead(validate, value) : [];
     if (errors.length > 0) {
-      problems.push(...errors.map((error) => `${name} ${describe(error)}`));
+      problems.push(...errors.map((error) => describe(error, name)));
       messages.push(messageOf('ActionParameterNotSupported', [name, action]));
     }
   }
@@ -124,12 +124,13 @@ function checkAnnotation(store: SchemaStore, value: unknown, file: string, where
 }
 
 /** `/Boot/BootSourceOverrideTarget must be equal to one of the allowed values (None, Pxe, …)`. */
-function describe(error: ErrorObject): string {
+function describe(error: ErrorObject, prefix = ''): string {
   const params = error.params as { allowedValues?: unknown[]; additionalProperty?: string; missingProperty?: string };
-  if (error.keyword === 'readonly') return `${error.instancePath} is read-only`;
-  if (error.keyword === 'additionalProperties') return `${error.instancePath}/${params.additionalProperty} is not a property of this resource`;
+  const at = `${prefix}${error.instancePath}` || '(body)';
+  if (error.keyword === 'readonly') return `${at} is read-only`;
+  if (error.keyword === 'additionalProperties') return `${prefix}${error.instancePath}/${params.additionalProperty} is not a property of this resource`;
   const values = params.allowedValues ? ` (${params.allowedValues.join(', ')})` : '';
-  return `${error.instancePath || '(body)'} ${error.message ?? error.keyword}${values}`;
+  return `${at} ${error.message ?? error.keyword}${values}`;
 }
 
 /** Turns write errors into problems and the one message per property a service answers with. */
@@ -150,11 +151,12 @@ function fromErrors(errors: readonly ErrorObject[], body: object): WriteCheck {
     const related = [`#${path}`];
     if (keywords.has('readonly')) messages.push(messageOf('PropertyNotWritable', [name], related));
     else if (keywords.has('additionalProperties')) messages.push(messageOf('PropertyUnknown', [name], related));
+    else if (found.some((error) => error.keyword === 'type' && (error.params as { type?: unknown }).type !== 'null')) messages.push(messageOf('PropertyValueTypeError', [value, name], related));
     else if (keywords.has('enum')) messages.push(messageOf('PropertyValueNotInList', [value, name], related));
     else if (keywords.has('format') || keywords.has('pattern')) messages.push(messageOf('PropertyValueFormatError', [value, name], related));
     else messages.push(messageOf('PropertyValueTypeError', [value, name], related));
   }
-  const problems = errors.filter((error) => error.keyword !== 'anyOf' || errors.length === 1).map(describe);
+  const problems = errors.filter((error) => error.keyword !== 'anyOf' || errors.length === 1).map((error) => describe(error));
   return { problems, messages };
 }
 
