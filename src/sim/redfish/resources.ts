@@ -15,7 +15,7 @@ export const ROOT = '/redfish/v1';
 const MOCKUP_SYSTEM_PATH = `${ROOT}/Systems/${MOCKUP_SYSTEM.id}`;
 const COPYRIGHT = 'Copyright 2014-2025 DMTF. For the full DMTF copyright policy, see http://www.dmtf.org/about/policies/copyright.';
 const BASE_TARGETS = ['None', 'Pxe', 'Cd', 'Usb', 'Hdd', 'BiosSetup', 'Utilities', 'Diags', 'SDCard', 'UefiTarget'];
-const ALL_RESETS = ['On', 'ForceOff', 'GracefulShutdown', 'GracefulRestart', 'ForceRestart', 'Nmi', 'ForceOn', 'PushPowerButton', 'PowerCycle'];
+const ALL_RESETS = ['On', 'ForceOff', 'GracefulShutdown', 'GracefulRestart', 'ForceRestart', 'Nmi', 'ForceOn', 'PushPowerButton'];
 
 export function systemPath(system: Pick<SimSystem, 'id'>): string {
   return `${ROOT}/Systems/${system.id}`;
