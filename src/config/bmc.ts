@@ -34,6 +34,9 @@ const LOOPBACK = /^(127\.\d{1,3}\.\d{1,3}\.\d{1,3}|\[::1\]|localhost)$/;
 
 export function normalizeBmc(where: Where, path: Path, raw: unknown): BmcConfig {
   const map = readMapping(where, path, raw);
+  for (const key of ['username', 'password']) {
+    if (key in map) fail(where, [...path, key], `credentials never go in metalboot.yaml; name the environment variable that holds it with ${key}_env, or use credentials_file (a 0600 file)`);
+  }
   checkKeys(where, path, map, BMC_KEYS);
   const url = readBmcUrl(where, [...path, 'url'], map.url);
   const insecure = readInsecure(where, [...path, 'insecure'], map.insecure);
