@@ -14,10 +14,10 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createRedfishSimulator } from '../../src/sim/redfish/index.js';
 import type { Quirks, RedfishSimulator } from '../../src/sim/redfish/index.js';
-import { until } from './helpers.js';
+import { until, warmSimulator } from './helpers.js';
 
 const USER = 'crosscheck';
 const PASSWORD = 'Cr0ss-Check-Only-5521';
@@ -25,6 +25,7 @@ const SUSHY = existsSync('/usr/lib/python3/dist-packages/sushy/__init__.py');
 const REDFISHTOOL = existsSync('/usr/bin/redfishtool');
 
 let sim: RedfishSimulator | undefined;
+beforeAll(warmSimulator, 120_000);
 let dir: string | undefined;
 afterEach(async () => {
   await sim?.close();

@@ -72,3 +72,10 @@ export async function until(check: () => boolean, timeoutMs = 3_000): Promise<vo
 export function received(sim: RedfishSimulator): string[] {
   return sim.requests().map((r) => `${r.method} ${r.path} ${r.status ?? '-'}${r.ifMatch === undefined ? '' : ` If-Match: ${r.ifMatch}`}`);
 }
+
+/** Compiles the simulator's schema validators once per test file (seconds on a busy machine). */
+export async function warmSimulator(): Promise<void> {
+  const sim = createRedfishSimulator({});
+  await sim.listen();
+  await sim.close();
+}

@@ -1,8 +1,9 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Rig } from './helpers.js';
-import { received, startRig, until } from './helpers.js';
+import { received, startRig, until, warmSimulator } from './helpers.js';
 
 let rig: Rig | undefined;
+beforeAll(warmSimulator, 120_000);
 afterEach(async () => {
   await rig?.close();
   rig = undefined;

@@ -2,7 +2,8 @@
  * A Redfish client that survives real BMCs (after sushy's connector and bmclib):
  * - reads are retried with backoff on 5xx and lost connections;
  * - a PATCH keeps the ETag from the read: on 412 it is sent again with the weak tag made strong,
- *   then without If-Match; on 428 with the ETag read again (or `*`); 5xx and
+ *   then without If-Match (and later PATCHes start with what worked); on 428 with the ETag read
+ *   again (or `*`); 5xx and
  *   UnableToModifyDuringSystemPOST are retried with backoff (a PATCH of absolute values is idempotent);
  * - an action (POST) is never retried here: the caller reads the state and decides;
  * - 202 + Location is followed as a task monitor until it is done.
@@ -41,6 +42,8 @@ export class RedfishClient {
   private readonly maxDelayMs: number;
   private readonly taskTimeoutMs: number;
   private readonly log: (line: string) => void;
+  /** What this BMC was seen to accept after a 412: the ETag as given, made strong, or no If-Match. */
+  private ifMatchMode: 'as-given' | 'strong' | 'none' = 'as-given';
 
   constructor(private readonly auth: BmcAuth, options: ClientOptions) {
     this.device = options.device;
@@ -63,8 +66,8 @@ export class RedfishClient {
 
   /** PATCH with If-Match handling; returns the answer or throws a RedfishError with the service's MessageIds. */
   async patch(path: string, body: Json, etag: string | undefined, action: string): Promise<HttpAnswer> {
-    let ifMatch = etag;
-    let dropped = false;
+    let ifMatch = this.ifMatchMode === 'none' ? undefined : this.ifMatchMode === 'strong' ? etag?.replace(/^W\//, '') : etag;
+    let dropped = this.ifMatchMode === 'none';
     let refreshed = false;
     for (;;) {
       const headers: Record<string, string> = ifMatch === undefined ? {} : { 'If-Match': ifMatch };
@@ -87,6 +90,7 @@ export class RedfishClient {
         continue;
       }
       if (answer.status >= 300) throw this.error(action, answer);
+      if (etag !== undefined && ifMatch !== etag) this.ifMatchMode = ifMatch === undefined ? 'none' : ifMatch === '*' ? this.ifMatchMode : 'strong';
       return answer;
     }
   }

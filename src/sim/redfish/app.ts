@@ -19,6 +19,7 @@ import type { SimUser } from './sessions.js';
 import { SessionStore } from './sessions.js';
 import { TaskStore } from './tasks.js';
 import { dispatch, operationOf } from './dispatch.js';
+import { warmUp } from './read.js';
 import type { RedfishSimHooks, SimSystemSeed, SimTimings } from './world.js';
 import { SimWorld } from './world.js';
 import { listenOn } from './listen.js';
@@ -158,6 +159,7 @@ export function createRedfishSimulator(options: RedfishSimulatorOptions = {}): R
     addFault: (rule) => context.faults.add(rule),
     clearFaults: () => context.faults.clear(),
     async listen(listenOptions = {}) {
+      warmUp(context);
       const listening = await listenOn(app, listenOptions);
       server = listening.server;
       return listening;

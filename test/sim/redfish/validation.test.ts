@@ -3,7 +3,7 @@
  * (400 with @Message.ExtendedInfo), and records them as violations so a client test that sends
  * them fails. Its own answers are checked too (proves the check is live: a broken answer is a 500).
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createRedfishSimulator } from '../../../src/sim/redfish/index.js';
 import type { RedfishSimulator } from '../../../src/sim/redfish/index.js';
 import { loadMockup } from '../../../src/sim/redfish/mockup.js';
@@ -11,6 +11,11 @@ import { loadMockup } from '../../../src/sim/redfish/mockup.js';
 const SYSTEM = '/redfish/v1/Systems/437XR1138R2';
 const AUTH = { Authorization: `Basic ${Buffer.from('admin:password').toString('base64')}` };
 let sim: RedfishSimulator | undefined;
+beforeAll(async () => {
+  const warm = createRedfishSimulator({});
+  await warm.listen();
+  await warm.close();
+}, 120_000);
 afterEach(async () => {
   await sim?.close();
   sim = undefined;
