@@ -15,7 +15,7 @@ interface DevicesOptions {
 export function registerDevices(program: Command): void {
   const command = program
     .command('devices')
-    .option('--provider <name>', 'metal or qemu', 'metal')
+    .option('--provider <name>', 'metal, qemu or redfish', 'metal')
     .option('--json', 'print JSON rows instead of a table')
     .option('--hostname <text>', 'only devices whose hostname contains this')
     .option('--tag <tag>', 'only devices with this tag')
@@ -29,6 +29,7 @@ export function registerDevices(program: Command): void {
         ...(options.hostname ? { hostname: options.hostname } : {}),
         ...(options.tag ? { tag: options.tag } : {}),
       });
+      await provider.close?.();
       if (options.json) printJson(devices.map(deviceRow));
       else process.stdout.write(formatDeviceTable(devices));
     });

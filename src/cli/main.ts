@@ -11,6 +11,7 @@ import { registerReimage } from './reimage.js';
 import { registerDevices } from './devices.js';
 import { registerConsole } from './console.js';
 import { registerMetalSim } from './metal-sim.js';
+import { registerRedfishSim } from './redfish-sim.js';
 import { registerPush } from './push.js';
 import { registerBootTest } from './boot-test.js';
 import { registerDemo } from './demo.js';
@@ -32,6 +33,7 @@ export function createProgram(): Command {
   registerDevices(program);
   registerConsole(program);
   registerMetalSim(program);
+  registerRedfishSim(program);
   registerPush(program);
   registerBootTest(program);
   registerDemo(program);

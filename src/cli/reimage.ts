@@ -23,7 +23,7 @@ export function registerReimage(program: Command): void {
   const command = program
     .command('reimage')
     .argument('<device>', 'device name in the config, provider device id (UUID) or hostname')
-    .option('--provider <name>', 'where the device lives: metal or qemu', 'metal')
+    .option('--provider <name>', 'where the device lives: metal, qemu or redfish', 'metal')
     .option('--wait', 'follow the device and its boot events until the image is up (installer: until it reports success)')
     .option('--timeout <seconds>', 'give up waiting after this many seconds', '900')
     .option('--dry-run', 'print the calls that would change the device, change nothing')
@@ -91,6 +91,7 @@ export async function runReimage(key: string, options: ReimageOptions): Promise<
       consoleCommand: `metalboot console ${resolved.name ?? resolved.id}`,
     },
   );
+  await provider.close?.();
   if (options.dryRun && !options.json) {
     for (const call of summary.calls) process.stdout.write(`would ${provider.describeCall?.(call) ?? describeGeneric(call)}\n`);
   }

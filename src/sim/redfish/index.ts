@@ -6,3 +6,4 @@ export { parseFault } from './faults.js';
 export type { Quirks } from './profiles.js';
 export { PROFILES, quirksOf } from './profiles.js';
 export type { ListenOptions } from './listen.js';
+export { parseSystemSeeds } from './seeds.js';
