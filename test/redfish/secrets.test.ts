@@ -32,7 +32,7 @@ function errorText(error: unknown): string {
 }
 
 function cli(args: string[], configFile: string, password = PASSWORD) {
-  return execa('npx', ['tsx', 'src/cli/main.ts', ...args, '--provider', 'redfish', '--config', configFile], {
+  return execa('node', ['--import', 'tsx', 'src/cli/main.ts', ...args, '--provider', 'redfish', '--config', configFile], {
     env: { TEST_BMC_USER: USERNAME, TEST_BMC_PASSWORD: password, METALBOOT_DEBUG: '1' },
     reject: false,
     timeout: 120_000,
