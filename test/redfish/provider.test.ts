@@ -1,4 +1,5 @@
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { sameOriginUrl } from '../../src/providers/redfish/http.js';
 import type { Rig } from './helpers.js';
 import { received, startRig, until, warmSimulator } from './helpers.js';
 
@@ -110,5 +111,14 @@ describe('the redfish provider against the default (DMTF mockup) simulator', () 
     await until(() => hooked.length === 1);
     expect(hooked[0]).toEqual({ target: 'UefiHttp', uri: 'http://127.0.0.1:8080/snponly.efi' });
     expect(rig.sim.violations()).toEqual([]);
+  });
+});
+
+describe('hostile answers', () => {
+  it('never follows a link to another host with its credentials', () => {
+    const options = { baseUrl: 'https://10.0.0.5', device: 'web-1' };
+    expect(sameOriginUrl(options, '/redfish/v1/TaskService/TaskMonitors/1', 'reset')).toBe('https://10.0.0.5/redfish/v1/TaskService/TaskMonitors/1');
+    expect(() => sameOriginUrl(options, 'http://203.0.113.9/steal', 'reset (task)')).toThrow('the BMC of web-1 pointed "reset (task)" at http://203.0.113.9, not at itself; not following it');
+    expect(() => sameOriginUrl(options, '//203.0.113.9/x', 'log in')).toThrow('not at itself');
   });
 });

@@ -9,7 +9,7 @@ import { Agent, fetch } from 'undici';
 import type { Dispatcher } from 'undici';
 import type { BmcConfig } from '../../config/types.js';
 import { ConfigError } from '../../errors.js';
-import { networkError } from './errors.js';
+import { RedfishError, clean, networkError } from './errors.js';
 
 export interface RedfishCall {
   readonly method: string;
@@ -59,7 +59,7 @@ export async function exchange(
   request: { method: string; path: string; body?: unknown; headers?: Record<string, string>; action: string },
 ): Promise<HttpAnswer> {
   const now = options.now ?? Date.now;
-  const url = new URL(request.path, options.baseUrl).toString();
+  const url = sameOriginUrl(options, request.path, request.action);
   const startedAt = now();
   const ifMatch = request.headers?.['If-Match'];
   const record = (extra: { status?: number; error?: string }) =>
@@ -83,9 +83,31 @@ export async function exchange(
   }
 }
 
-async function readBody(response: { text(): Promise<string>; headers: { get(name: string): string | null } }): Promise<unknown> {
+/**
+ * The URL of a path the BMC handed out (a link, a Location): it must stay on the BMC's own origin, or
+ * the session token and password would be sent wherever a hostile answer points.
+ */
+export function sameOriginUrl(options: Pick<HttpOptions, 'baseUrl' | 'device'>, path: string, action: string): string {
+  let url: URL;
+  try {
+    url = new URL(path, options.baseUrl);
+  } catch {
+    url = new URL('http://invalid.invalid');
+  }
+  if (url.origin !== new URL(options.baseUrl).origin) {
+    throw new RedfishError(`the BMC of ${options.device} pointed "${action}" at ${clean(url.origin)}, not at itself; not following it`, {
+      device: options.device, action, code: 'E_REDFISH_FOREIGN_LINK', hint: 'a BMC answer carried a link to another host; check bmc.url and the BMC firmware',
+    });
+  }
+  return url.toString();
+}
+
+async function readBody(response: { text(): Promise<string>; headers: { get(name: string): string | null }; body: { cancel(): Promise<void> } | null }): Promise<unknown> {
   const length = Number(response.headers.get('content-length') ?? 0);
-  if (length > MAX_BODY) return undefined;
+  if (length > MAX_BODY) {
+    await response.body?.cancel().catch(() => {});
+    return undefined;
+  }
   const text = await response.text().catch(() => '');
   if (text === '' || text.length > MAX_BODY) return undefined;
   try {
