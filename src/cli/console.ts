@@ -26,15 +26,20 @@ export function registerConsole(program: Command, io: CliIo): void {
   const command = program
     .command('console')
     .argument('<device>', 'device name in the config, device id (UUID) or hostname')
-    .option('--provider <name>', 'metal or qemu', 'metal')
+    .option('--provider <name>', 'metal, qemu or redfish', 'metal')
     .option('--api-url <url>', 'Metal API base URL (default $METAL_API_URL or https://api.equinix.com/metal/v1)')
     .summary("open a device's serial console")
-    .description("Open the device's serial-over-SSH console (Equinix Metal SOS: ssh <device-id>@<sos host>). Leave it with ~. on a new line.")
+    .description("Open the device's serial-over-SSH console (Equinix Metal SOS: ssh <device-id>@<sos host>). Leave it with ~. on a new line. With --provider redfish it prints the serial console access the BMC advertises (SSH, IPMI SOL, Telnet) instead.")
     .action(async (key: string, options: ConsoleOptions) => {
       const { resolveDevice } = await import('../reimage/resolve.js');
       const { openProvider } = await import('../reimage/provider-factory.js');
       const { config, provider } = await openProvider({ ...options, env: io.env });
       const { id } = await resolveDevice(provider, config, key);
+      if (provider.describeConsole) {
+        io.stdout.write(await provider.describeConsole(id));
+        await provider.close?.();
+        return;
+      }
       const { file, args } = await provider.consoleCommand(id);
       if (file === 'ssh') {
         const reason = missingKeyReason(io.env);

@@ -17,7 +17,7 @@ interface DevicesOptions {
 export function registerDevices(program: Command, io: CliIo): void {
   const command = program
     .command('devices')
-    .option('--provider <name>', 'metal or qemu', 'metal')
+    .option('--provider <name>', 'metal, qemu or redfish', 'metal')
     .option('--json', 'print JSON rows instead of a table')
     .option('--hostname <text>', 'only devices whose hostname contains this')
     .option('--tag <tag>', 'only devices with this tag')
@@ -31,6 +31,7 @@ export function registerDevices(program: Command, io: CliIo): void {
         ...(options.hostname ? { hostname: options.hostname } : {}),
         ...(options.tag ? { tag: options.tag } : {}),
       });
+      await provider.close?.();
       if (options.json) printJson(io, devices.map(deviceRow));
       else io.stdout.write(formatDeviceTable(devices));
     });

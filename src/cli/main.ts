@@ -11,6 +11,7 @@ import { registerConsole } from './console.js';
 import { registerDemo } from './demo.js';
 import { registerDevices } from './devices.js';
 import { registerMetalSim } from './metal-sim.js';
+import { registerRedfishSim } from './redfish-sim.js';
 import { registerPush } from './push.js';
 import { registerReimage } from './reimage.js';
 import { registerRender } from './render.js';
@@ -37,6 +38,7 @@ export function createProgram(io: CliIo = processIo()): Command {
   registerDevices(program, io);
   registerConsole(program, io);
   registerMetalSim(program, io);
+  registerRedfishSim(program, io);
   registerPush(program, io);
   registerBootTest(program, io);
   registerDemo(program);

@@ -26,7 +26,7 @@ export function registerReimage(program: Command, io: CliIo): void {
   const command = program
     .command('reimage')
     .argument('<device>', 'device name in the config, provider device id (UUID) or hostname')
-    .option('--provider <name>', 'where the device lives: metal or qemu', 'metal')
+    .option('--provider <name>', 'where the device lives: metal, qemu or redfish', 'metal')
     .option('--wait', 'follow the device and its boot events until the image is up (installer: until it reports success)')
     .option('--timeout <seconds>', 'give up waiting after this many seconds', '900')
     .option('--dry-run', 'print the calls that would change the device, change nothing')
@@ -94,6 +94,7 @@ export async function runReimage(key: string, options: ReimageOptions, io: CliIo
       consoleCommand: `metalboot console ${resolved.name ?? resolved.id}`,
     },
   );
+  await provider.close?.();
   if (options.dryRun && !options.json) {
     for (const call of summary.calls) io.stdout.write(`would ${provider.describeCall?.(call) ?? describeGeneric(call)}\n`);
   }

@@ -6,8 +6,9 @@ import {
   checkKeys, checkName, fail, readArgs, readEnum, readInteger, readMapping, readOptionalString, readString, readStringList, show,
 } from './fields.js';
 import { normalizeMac, normalizeUuid } from './mac.js';
+import { normalizeBmc } from './bmc.js';
 
-const DEVICE_KEYS = ['metal_id', 'macs', 'mac', 'uuid', 'image', 'hostname', 'kernel_args', 'bond', 'always_pxe', 'ssh_keys', 'firmware'];
+const DEVICE_KEYS = ['metal_id', 'macs', 'mac', 'uuid', 'image', 'hostname', 'kernel_args', 'bond', 'always_pxe', 'ssh_keys', 'firmware', 'bmc'];
 const BOND_KEYS = ['mode', 'lacp_rate', 'miimon', 'xmit_hash_policy'];
 const HOSTNAME = /^(?=.{1,253}$)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/i;
 
@@ -59,6 +60,7 @@ export function normalizeDevice(where: Where, name: string, raw: unknown, imageN
     alwaysPxe: readAlwaysPxe(where, [...path, 'always_pxe'], map.always_pxe),
     sshKeys: readStringList(where, [...path, 'ssh_keys'], map.ssh_keys),
     ...(map.firmware === undefined ? {} : { firmware: readEnum(where, [...path, 'firmware'], map.firmware, ['bios', 'uefi'] as const) }),
+    ...(map.bmc === undefined || map.bmc === null ? {} : { bmc: normalizeBmc(where, [...path, 'bmc'], map.bmc) }),
   };
 }
 

@@ -3,6 +3,9 @@
  * (src/config/normalize.ts); everything downstream may trust it. Paths are absolute.
  */
 
+import type { BmcConfig } from './bmc.js';
+
+export type { BmcConfig } from './bmc.js';
 /** Architectures, listed once: the type, the config validator and the manifest schema use this list. */
 export const ARCHES = ['x86_64', 'arm64'] as const;
 export type Arch = (typeof ARCHES)[number];
@@ -105,8 +108,10 @@ export interface DeviceConfig {
   readonly bond: BondConfig;
   readonly alwaysPxe: AlwaysPxe;
   readonly sshKeys: readonly string[];
-  /** Firmware for the QEMU provider (Metal decides by itself). */
+  /** Firmware for the QEMU provider (Metal decides by itself); the Redfish provider's boot mode. */
   readonly firmware?: Firmware;
+  /** The device's BMC (Redfish provider). */
+  readonly bmc?: BmcConfig;
 }
 
 export interface MetalConfig {

@@ -81,6 +81,15 @@ export const PACKAGE_GROUPS: readonly PackageGroup[] = [
     ],
   },
   {
+    purpose: 'independent Redfish clients for the cross-check (DMTF redfishtool, OpenStack sushy); test certificates',
+    neededBy: ['tests'],
+    packages: [
+      { name: 'redfishtool', proves: [bin('redfishtool')] },
+      { name: 'python3-sushy', proves: ['/usr/lib/python3/dist-packages/sushy/__init__.py'] },
+      { name: 'openssl', proves: [bin('openssl')] },
+    ],
+  },
+  {
     purpose: 'benchmark references (bench/), not the test suite',
     neededBy: [],
     packages: [

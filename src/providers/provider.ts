@@ -1,6 +1,7 @@
 /**
  * What the re-image flow needs from a place where servers live. The Equinix Metal client
- * (src/providers/metal) and local QEMU VMs (src/providers/qemu) implement it.
+ * (src/providers/metal), local QEMU VMs (src/providers/qemu) and BMCs speaking Redfish
+ * (src/providers/redfish) implement it.
  */
 import type { Config, DeviceConfig } from '../config/types.js';
 
@@ -33,6 +34,10 @@ export interface ProviderDevice {
   readonly sos?: string;
   /** MACs of the device's network ports, lower-case with colons. */
   readonly macs: readonly string[];
+  /** The BMC's power state as it says it (Redfish: On, Off, PoweringOn, PoweringOff). */
+  readonly power?: string;
+  /** The boot override as the BMC shows it, e.g. `Pxe (Once)`, `none`. */
+  readonly bootOverride?: string;
 }
 
 export type CallName = 'update' | 'reboot' | 'reinstall' | 'power_on' | 'power_off';
@@ -87,4 +92,8 @@ export interface Provider {
   idFor?(device: DeviceConfig): string | undefined;
   /** The command that opens the device's serial console (argv, no shell). */
   consoleCommand(id: string): Promise<{ readonly file: string; readonly args: readonly string[] }>;
+  /** How the device's console is reached, as text to print (Redfish: the BMC's advertised SerialConsole). */
+  describeConsole?(id: string): Promise<string>;
+  /** Releases what the provider holds (Redfish: deletes its BMC sessions). Call once, when done. */
+  close?(): Promise<void>;
 }

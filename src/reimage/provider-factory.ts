@@ -12,6 +12,7 @@ type ProviderModule = { createProvider(context: ProviderContext): Provider | Pro
 const LOADERS: Record<string, () => Promise<ProviderModule>> = {
   metal: () => import('../providers/metal/index.js'),
   qemu: () => import('../providers/qemu/index.js'),
+  redfish: () => import('../providers/redfish/index.js'),
 };
 
 export const PROVIDERS = Object.keys(LOADERS);

@@ -36,7 +36,7 @@ describe('config errors name the file, the line, the field, the value and what i
     [
       'a misspelt field',
       `${IMAGE}devices:\n  web-1:\n    imag: deb\n`,
-      `${FILE}:8: devices.web-1.imag: unknown field; did you mean "image"? Valid fields here: metal_id, macs, mac, uuid, image, hostname, kernel_args, bond, always_pxe, ssh_keys, firmware`,
+      `${FILE}:8: devices.web-1.imag: unknown field; did you mean "image"? Valid fields here: metal_id, macs, mac, uuid, image, hostname, kernel_args, bond, always_pxe, ssh_keys, firmware, bmc`,
     ],
     [
       'an unknown image type',
