@@ -14,6 +14,7 @@ import { registerMetalSim } from './metal-sim.js';
 import { registerPush } from './push.js';
 import { registerBootTest } from './boot-test.js';
 import { registerDemo } from './demo.js';
+import { registerMirror } from './mirror.js';
 // COMMANDS:END
 
 export function createProgram(): Command {
@@ -35,6 +36,7 @@ export function createProgram(): Command {
   registerPush(program);
   registerBootTest(program);
   registerDemo(program);
+  registerMirror(program);
   // REGISTER:END
   return program;
 }
