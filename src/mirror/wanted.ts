@@ -26,7 +26,8 @@ export const INSTALLER_EXTRAS: readonly string[] = [
   'os-prober', 'efibootmgr',                       // grub-installer
 ];
 
-/** Boot-loader flavours per Debian architecture; each is resolved separately. */
+/** Boot-loader flavours per Debian architecture, each resolved separately: the first name is required, the signed
+ * GRUB and shim (Secure Boot) join when the suite has them, as grub-installer installs them when it can. */
 export const BOOTLOADERS: Readonly<Record<string, readonly (readonly string[])[]>> = {
   amd64: [['grub-pc'], ['grub-efi-amd64', 'grub-efi-amd64-signed', 'shim-signed']],
   arm64: [['grub-efi-arm64', 'grub-efi-arm64-signed', 'shim-signed']],
@@ -45,7 +46,7 @@ export function wantedPackages(index: readonly PackageEntry[], debArch: string, 
   const tasks = asks.tasks.flatMap((task) => (task === 'standard' ? byPriority('standard') : [`task-${task}`]));
   const required = [`linux-image-${debArch}`, ...tasks, ...asks.packages];
   const loaders = BOOTLOADERS[debArch] ?? [];
-  const absent = [...required, ...loaders.flat()].filter((name) => !names.has(name));
+  const absent = [...required, ...loaders.map((loader) => loader[0]!)].filter((name) => !names.has(name));
   const common = [...new Set([...byPriority('required', 'important'), ...required, ...INSTALLER_EXTRAS.filter((name) => names.has(name))])].sort();
   const sets = (loaders.length > 0 ? loaders : [[]]).map((loader) => [...common, ...loader.filter((name) => names.has(name))]);
   return { sets, absent: [...new Set(absent)].sort() };
