@@ -47,23 +47,29 @@ async function compressedStart(path: string): Promise<number> {
   }
 }
 
-export async function readInitrdFacts(path: string): Promise<InitrdFacts> {
+/** The initrd's archives as one stream: the compressed tail when there is one, else the whole uncompressed file (arm64). */
+async function archiveStream(path: string): Promise<AsyncIterable<Buffer>> {
   const start = await compressedStart(path);
-  const head = Buffer.alloc(16);
   const handle = await open(path, 'r');
-  const { bytesRead } = await handle.read(head, 0, 16, start).finally(() => handle.close());
+  const { size } = await handle.stat();
+  const head = Buffer.alloc(16);
+  const { bytesRead } = await handle.read(head, 0, 16, Math.min(start, size)).finally(() => handle.close());
+  if (start >= size) return createReadStream(path, { highWaterMark: 1 << 20 });
   const compression = sniffCompression(head.subarray(0, bytesRead));
   if (!compression) throw new BuildError(`${path}: cannot read the installer initrd (unknown data at byte ${start})`, { hint: 'rebuild the image: metalboot build <image>' });
+  return decompressStream(createReadStream(path, { start, highWaterMark: 1 << 20 }), compression) as AsyncIterable<Buffer>;
+}
+
+export async function readInitrdFacts(path: string): Promise<InitrdFacts> {
   const abis = new Set<string>();
   let status: string | undefined;
-  const stream = decompressStream(createReadStream(path, { start, highWaterMark: 1 << 20 }), compression);
-  for await (const entry of readCpioArchives(stream as AsyncIterable<Buffer>)) {
+  for await (const entry of readCpioArchives(await archiveStream(path))) {
     const abi = MODULES_DIR.exec(entry.name)?.[1];
     if (abi) abis.add(abi);
     if (STATUS_FILE.test(entry.name) && entry.type === 'file') status = entry.data.toString('utf8');
   }
   if (abis.size !== 1) {
-    throw new BuildError(`${path}: expected the modules of one kernel in the installer initrd, found ${abis.size === 0 ? 'none' : [...abis].join(', ')}`, {
+    throw new BuildError(`${path}: expected the modules of one kernel in the installer initrd, found ${abis.size === 0 ? 'none' : [...abis].sort().join(', ')}`, {
       hint: 'metalboot mirror needs a Debian netboot installer initrd (lib/modules/<abi>/)',
     });
   }
