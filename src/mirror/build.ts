@@ -15,7 +15,7 @@ import type { FileWant } from './fetch.js';
 import { cachePath } from './fetch.js';
 import { fetchAll } from './fetch-all.js';
 import { byHashPath, indexFiles, RELEASE_FILES, suiteDir } from './index-files.js';
-import { commitGeneration, createGeneration, discardGeneration, placeFile } from './layout.js';
+import { commitGeneration, createGeneration, currentGeneration, discardGeneration, placeFile } from './layout.js';
 import { MIRROR_RECORD } from './paths.js';
 import { planArch } from './plan.js';
 import type { PreseedAsks } from './preseed-asks.js';
@@ -47,6 +47,7 @@ export async function buildMirror(options: MirrorBuildOptions): Promise<MirrorSu
   const { image, upstream, cacheDir } = options;
   if (!/^https?:\/\//.test(upstream)) throw new BuildError(`image ${image.name}: the mirror to build from must be an http(s) URL, got ${JSON.stringify(upstream)}`, { hint: 'set images.<name>.mirror to e.g. https://deb.debian.org/debian' });
   const manifest = await readManifest(options.stateDir, image.name);
+  await currentGeneration(options.out); // fails now, not after the downloads, when --out is not a mirror
   const suite = await fetchSignedSuite(upstream, image.release, options.keyring, new Date());
   const debArches = image.arches.map((arch) => DEBIAN_ARCH[arch]);
   for (const debArch of debArches) {

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdtemp, readFile, readdir, readlink, rm, stat } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, readdir, readlink, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -118,6 +118,12 @@ describe('metalboot mirror against a fake upstream on loopback', () => {
     expect(summary.missing).toEqual([archive.poolPath('e2fsprogs-udeb'), archive.poolPath('ifenslave')]);
     const record = JSON.parse((await served('metalboot-mirror.json')).toString('utf8')) as { missing: string[] };
     expect(record.missing).toEqual(summary.missing);
+  });
+
+  it('refuses an --out that is a directory of something else, before fetching anything', async () => {
+    await mkdir(options.out, { recursive: true });
+    await expect(buildMirror(options)).rejects.toThrow(/exists and is not a metalboot mirror/);
+    expect(upstream.requests).toEqual([]);
   });
 
   it('leaves the previous mirror serving when a run fails part-way', async () => {
