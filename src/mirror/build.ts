@@ -18,6 +18,7 @@ import { byHashPath, indexFiles, RELEASE_FILES, suiteDir } from './index-files.j
 import { commitGeneration, createGeneration, currentGeneration, discardGeneration, placeFile } from './layout.js';
 import { MIRROR_RECORD } from './paths.js';
 import { planArch } from './plan.js';
+import { findComplete, fingerprintOf } from './reuse.js';
 import type { PreseedAsks } from './preseed-asks.js';
 import { fetchSignedSuite } from './suite.js';
 import type { MirrorArchFacts, MirrorProgress, MirrorRecord, MirrorSummary } from './types.js';
@@ -37,6 +38,16 @@ export interface MirrorBuildOptions {
 }
 
 const sum = (files: readonly FileWant[]): number => files.reduce((total, file) => total + file.size, 0);
+const seconds = (started: number): number => Math.round((Date.now() - started) / 100) / 10;
+
+function unchangedSummary(options: MirrorBuildOptions, generation: string, record: MirrorRecord, started: number): MirrorSummary {
+  return {
+    image: record.image, release: record.release, upstream: record.upstream, out: options.out, generation, arches: record.arches,
+    files: record.files.length + RELEASE_FILES.length, bytes: record.bytes,
+    fetched: { files: 0, bytes: 0 }, reused: { files: record.files.length, bytes: sum(record.files) },
+    missing: [], unresolved: record.unresolved, unchanged: true, seconds: seconds(started),
+  };
+}
 
 function uniqueByPath(files: readonly FileWant[]): FileWant[] {
   return [...new Map(files.map((file) => [file.path, file])).values()].sort((a, b) => a.path.localeCompare(b.path));
@@ -53,6 +64,10 @@ export async function buildMirror(options: MirrorBuildOptions): Promise<MirrorSu
   for (const debArch of debArches) {
     if (!suite.info.architectures.includes(debArch)) throw new BuildError(`the suite ${image.release} has no ${debArch} packages`, { hint: 'check the image\'s arch' });
   }
+  const initrds = Object.fromEntries(image.arches.map((arch) => [arch, manifest.variants[arch]?.initrd.sha256 ?? '']));
+  const fingerprint = fingerprintOf({ upstream, inRelease: suite.inRelease, initrds, asks: options.asks });
+  const same = await findComplete(options.out, fingerprint);
+  if (same) return unchangedSummary(options, same.generation, same.record, started);
   const indexes = indexFiles(suite.info, image.release, debArches);
   const indexTally = await fetchAll(upstream, indexes, cacheDir, { concurrency: 4 });
   if (indexTally.missing.length > 0) throw new BuildError(`the upstream mirror lacks index files its Release lists: ${indexTally.missing.map((f) => f.path).join(', ')}`, { hint: 'the mirror is mid-sync; try again later' });
@@ -67,7 +82,6 @@ export async function buildMirror(options: MirrorBuildOptions): Promise<MirrorSu
       if (suite.info.acquireByHash) await placeFile(generation, byHashPath(file), cachePath(cacheDir, file.sha256));
     }
     const arches: MirrorArchFacts[] = [];
-    const initrds: Record<string, string> = {};
     const pool: FileWant[] = [];
     const unresolved = new Set<string>();
     for (const arch of image.arches) {
@@ -78,7 +92,6 @@ export async function buildMirror(options: MirrorBuildOptions): Promise<MirrorSu
         release: image.release, debArch, initrd: assetFile(options.stateDir, variant.initrd.sha256), indexes, cacheDir, generation, keyring: options.keyring, asks: options.asks,
       });
       arches.push({ arch, debArch, abi: plan.abi, udebs: plan.udebs.length, debs: plan.debs.length });
-      initrds[arch] = variant.initrd.sha256;
       pool.push(...plan.udebs, ...plan.debs);
       for (const item of plan.unresolved) unresolved.add(item);
     }
@@ -93,12 +106,13 @@ export async function buildMirror(options: MirrorBuildOptions): Promise<MirrorSu
     const missingSet = new Set(missing);
     const served = poolFiles.filter((file) => !missingSet.has(file.path));
     for (const file of served) await placeFile(generation, file.path, cachePath(cacheDir, file.sha256));
+    const all = [...indexes, ...served];
+    const bytes = sum(all) + suite.inRelease.length + suite.release.length + suite.releaseGpg.length;
     const record: MirrorRecord = {
-      schema: 1, image: image.name, release: image.release, upstream, arches, initrds, files: [...indexes, ...served], missing,
+      schema: 1, fingerprint, image: image.name, release: image.release, upstream, arches, initrds, files: all, missing, unresolved: [...unresolved].sort(), bytes,
     };
     await writeFile(join(generation, MIRROR_RECORD), `${JSON.stringify(record, null, 2)}\n`);
     await commitGeneration(options.out, generation);
-    const all = [...indexes, ...served];
     return {
       image: image.name,
       release: image.release,
@@ -107,12 +121,13 @@ export async function buildMirror(options: MirrorBuildOptions): Promise<MirrorSu
       generation,
       arches,
       files: all.length + RELEASE_FILES.length,
-      bytes: sum(all) + suite.inRelease.length + suite.release.length + suite.releaseGpg.length,
+      bytes,
       fetched: { files: indexTally.fetched.length + tally.fetched.length, bytes: sum(indexTally.fetched) + sum(tally.fetched) },
       reused: { files: indexTally.reused.length + tally.reused.length, bytes: sum(indexTally.reused) + sum(tally.reused) },
       missing,
-      unresolved: [...unresolved].sort(),
-      seconds: Math.round((Date.now() - started) / 100) / 10,
+      unresolved: record.unresolved,
+      unchanged: false,
+      seconds: seconds(started),
     };
   } catch (error) {
     await discardGeneration(generation);

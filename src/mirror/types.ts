@@ -30,8 +30,10 @@ export interface MirrorSummary {
   readonly bytes: number;
   /** Files downloaded by this run (the signed Release files, fetched every run, not counted). */
   readonly fetched: { readonly files: number; readonly bytes: number };
-  /** Files found in the cache. */
+  /** Files found in the cache (or, when unchanged, already in the mirror). */
   readonly reused: { readonly files: number; readonly bytes: number };
+  /** True when the mirror already matched the signed suite, initrds and preseed: nothing was rebuilt. */
+  readonly unchanged: boolean;
   /** Files upstream did not have (HTTP 404); non-empty only with --allow-missing. */
   readonly missing: readonly string[];
   /** udeb dependencies no package satisfies (the installer would miss them too). */
@@ -42,6 +44,8 @@ export interface MirrorSummary {
 /** The record kept in the mirror (MIRROR_RECORD): what is in it and where it came from. */
 export interface MirrorRecord {
   readonly schema: 1;
+  /** Identifies the inputs (reuse.ts): a run with the same fingerprint rebuilds nothing. */
+  readonly fingerprint: string;
   readonly image: string;
   readonly release: string;
   readonly upstream: string;
@@ -49,4 +53,7 @@ export interface MirrorRecord {
   readonly initrds: Readonly<Record<string, string>>;
   readonly files: readonly FileWant[];
   readonly missing: readonly string[];
+  readonly unresolved: readonly string[];
+  /** Bytes of the files the mirror serves, the signed Release files included. */
+  readonly bytes: number;
 }

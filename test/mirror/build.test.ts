@@ -17,6 +17,8 @@ import type { UpstreamServer } from './upstream-server.js';
 
 const sha256 = (data: Buffer): string => createHash('sha256').update(data).digest('hex');
 const RELEASE_REQUESTS = ['dists/bookworm/InRelease', 'dists/bookworm/Release', 'dists/bookworm/Release.gpg'];
+/** A preseed asking for less than bonded.cfg: a later run with BONDED_ASKS must rebuild. */
+const SMALLER_ASKS = { tasks: [], packages: ['curl'] };
 const BONDED_ASKS = readPreseedAsks(await readFile(new URL('../../preseed/bonded.cfg', import.meta.url), 'utf8'));
 
 let dir: string;
@@ -69,19 +71,28 @@ describe('metalboot mirror against a fake upstream on loopback', () => {
     expect(record.files.map((file) => file.path)).toContain(archive.poolPath('grub-pc'));
   });
 
-  it('fetches nothing but the signed Release files when run again', async () => {
+  it('fetches nothing but the signed Release files when run again, and keeps the mirror as it is', async () => {
     const first = await buildMirror(options);
     upstream.requests.length = 0;
     const second = await buildMirror(options);
     expect(upstream.requests.sort()).toEqual(RELEASE_REQUESTS);
-    expect(second.fetched).toEqual({ files: 0, bytes: 0 });
+    expect(second).toMatchObject({ unchanged: true, generation: first.generation, fetched: { files: 0, bytes: 0 }, files: first.files, bytes: first.bytes });
     expect(second.reused.files).toBe(first.fetched.files);
+  });
+
+  it('rebuilds from the cache when the preseed asks for more, fetching only the new files', async () => {
+    const first = await buildMirror({ ...options, asks: SMALLER_ASKS });
+    upstream.requests.length = 0;
+    const second = await buildMirror(options);
+    expect(second.unchanged).toBe(false);
     expect(second.generation).not.toBe(first.generation);
+    const fetchedPool = upstream.requests.filter((path) => path.startsWith('pool/')).sort();
+    expect(fetchedPool).toEqual([archive.poolPath('ifenslave'), archive.poolPath('less'), archive.poolPath('openssh-server'), archive.poolPath('task-ssh-server')].sort());
     expect(await readdir(`${options.out}.gens`)).toEqual([second.generation.split('/').pop()]);
   });
 
   it('refuses a pool file whose content differs from its signed sha256 and keeps the previous mirror', async () => {
-    await buildMirror({ ...options, cacheDir: join(work, 'first-cache') });
+    await buildMirror({ ...options, cacheDir: join(work, 'first-cache'), asks: SMALLER_ASKS });
     const before = await readlink(options.out);
     upstream.faults.set(archive.poolPath('curl'), { body: Buffer.from('curl payload, altered\n'.padEnd(archive.pool.get(archive.poolPath('curl'))!.length, '!')) });
     await expect(buildMirror(options)).rejects.toThrow(/checksum mismatch for .*curl_1\.0-1_amd64\.deb/);
@@ -127,7 +138,7 @@ describe('metalboot mirror against a fake upstream on loopback', () => {
   });
 
   it('leaves the previous mirror serving when a run fails part-way', async () => {
-    const first = await buildMirror(options);
+    const first = await buildMirror({ ...options, asks: SMALLER_ASKS });
     await rm(join(options.cacheDir, sha256(archive.pool.get(archive.poolPath('grub-pc'))!)));
     upstream.faults.set(archive.poolPath('grub-pc'), { status: 500 });
     await expect(buildMirror(options)).rejects.toThrow(/HTTP 500/);
