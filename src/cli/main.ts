@@ -16,6 +16,7 @@ import { registerPush } from './push.js';
 import { registerReimage } from './reimage.js';
 import { registerRender } from './render.js';
 import { registerServe } from './serve.js';
+import { registerMirror } from './mirror.js';
 
 export const VERSION = '0.1.0';
 
@@ -42,6 +43,7 @@ export function createProgram(io: CliIo = processIo()): Command {
   registerPush(program, io);
   registerBootTest(program, io);
   registerDemo(program);
+  registerMirror(program, io);
   return program;
 }
 

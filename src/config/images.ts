@@ -2,6 +2,7 @@
 import { isAbsolute, resolve } from 'node:path';
 import type { Arch, FilesVariantConfig, ImageConfig, ImageConfigBase, ImageType } from './types.js';
 import { ARCHES, IMAGE_TYPES } from './types.js';
+import { LOCAL_MIRROR_KEY, readLocalMirror } from './local-mirror.js';
 import type { Mapping, Path, Where } from './fields.js';
 import {
   checkKeys, checkName, fail, isMapping, readArgs, readEnum, readMapping, readOptionalString, readString, show,
@@ -11,7 +12,7 @@ const ARCH_ALIASES: Readonly<Record<string, Arch>> = { x86_64: 'x86_64', amd64: 
 
 const COMMON_KEYS = ['type', 'arch', 'kernel_args', 'console', 'microcode', 'overlay'];
 const KEYS: Readonly<Record<ImageType, readonly string[]>> = {
-  debian: [...COMMON_KEYS, 'release', 'mirror', 'netboot_dir', 'preseed', 'preseed_mode'],
+  debian: [...COMMON_KEYS, 'release', 'mirror', 'netboot_dir', 'preseed', 'preseed_mode', LOCAL_MIRROR_KEY],
   alma: [...COMMON_KEYS, 'version', 'mirror', 'kickstart'],
   linuxkit: [...COMMON_KEYS, 'yaml', 'output'],
   files: [...COMMON_KEYS, 'kernel', 'initrd', 'cmdline', 'variants'],
@@ -87,6 +88,7 @@ export function normalizeImage(where: Where, dir: string, name: string, raw: unk
         ...optional('netbootDir', netbootDir),
         ...optional('preseed', preseed),
         preseedMode: map.preseed_mode === undefined ? 'inject' : readEnum(where, [...path, 'preseed_mode'], map.preseed_mode, ['inject', 'url'] as const),
+        localMirror: readLocalMirror(where, [...path, LOCAL_MIRROR_KEY], map[LOCAL_MIRROR_KEY]),
       };
     }
     case 'alma':

@@ -62,6 +62,8 @@ export interface DebianImageConfig extends ImageConfigBase {
   readonly preseed?: string;
   /** `inject`: put /preseed.cfg into the initrd; `url`: point `url=` at the server's per-device preseed. */
   readonly preseedMode: 'inject' | 'url';
+  /** Installs use the partial mirror built by `metalboot mirror` (src/config/local-mirror.ts); normalize always sets it. */
+  readonly localMirror?: boolean;
 }
 
 export interface AlmaImageConfig extends ImageConfigBase {

@@ -81,6 +81,16 @@ export const PACKAGE_GROUPS: readonly PackageGroup[] = [
     ],
   },
   {
+    purpose: 'partial Debian mirrors (metalboot mirror): apt resolves, gpgv verifies; gpg signs the tests\' fake upstream',
+    neededBy: ['tests'],
+    packages: [
+      { name: 'apt', proves: [bin('apt-get')] },
+      { name: 'gpgv', proves: [bin('gpgv')] },
+      { name: 'gpg', proves: [bin('gpg')] },
+      { name: 'debian-archive-keyring', proves: ['/usr/share/keyrings/debian-archive-keyring.gpg'] },
+    ],
+  },
+  {
     purpose: 'independent Redfish clients for the cross-check (DMTF redfishtool, OpenStack sushy); test certificates',
     neededBy: ['tests'],
     packages: [

@@ -5,19 +5,16 @@
  * so one device cannot read another's, nor learn which devices exist.
  */
 import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { checkDeviceToken, deviceToken } from '../../config/device-token.js';
-import type { ImageConfig } from '../../config/types.js';
 import type { InstallerRenderInput } from '../../installer/types.js';
-import { PACKAGE_ROOT } from '../../paths.js';
+import { templatePath } from '../../installer/template-path.js';
+import type { InstallerKind } from '../../installer/template-path.js';
 import { sendBody, sendError } from '../respond.js';
 import type { Route, RouteCall } from '../route.js';
 import { queryValue } from '../route.js';
 
-export type InstallerKind = 'preseed' | 'kickstart';
 
 const SUFFIX: Record<InstallerKind, string> = { preseed: '.cfg', kickstart: '.ks' };
-const DEFAULT_TEMPLATE: Record<InstallerKind, string> = { preseed: 'preseed/bonded.cfg', kickstart: 'kickstart/alma9.ks' };
 
 export const preseedRoute: Route = { methods: ['GET', 'HEAD'], path: '/preseed/:file', errors: 'text', handler: (call) => serveInstaller(call, 'preseed') };
 export const kickstartRoute: Route = { methods: ['GET', 'HEAD'], path: '/kickstart/:file', errors: 'text', handler: (call) => serveInstaller(call, 'kickstart') };
@@ -45,12 +42,6 @@ async function serveInstaller(call: RouteCall, kind: InstallerKind): Promise<voi
   const body = Buffer.from(await renderInstaller(kind, input));
   sendBody(res, 200, 'text/plain; charset=utf-8', body, { 'Cache-Control': 'no-store' });
   ctx.events.record({ device: device.name, kind, path: `/${kind}/${file}`, bytes: body.length, client: ctx.clientOf(req) });
-}
-
-/** The image's own template (debian `preseed`, alma `kickstart`) or the one shipped with metalboot. */
-function templatePath(image: ImageConfig, kind: InstallerKind): string {
-  const own = kind === 'preseed' && image.type === 'debian' ? image.preseed : kind === 'kickstart' && image.type === 'alma' ? image.kickstart : undefined;
-  return own ?? join(PACKAGE_ROOT, DEFAULT_TEMPLATE[kind]);
 }
 
 /** The renderers are loaded on first use (they are pure modules of src/installer/). */
