@@ -5,3 +5,4 @@ export * from './compose.js';
 export * from './fs-entries.js';
 export * from './gzip.js';
 export * from './microcode.js';
+export * from './root-entries.js';
