@@ -6,8 +6,8 @@
 export type Arch = 'x86_64' | 'arm64';
 export const ARCHES: readonly Arch[] = ['x86_64', 'arm64'];
 
-export type ImageType = 'debian' | 'alma' | 'linuxkit' | 'files';
-export const IMAGE_TYPES: readonly ImageType[] = ['debian', 'alma', 'linuxkit', 'files'];
+export type ImageType = 'debian' | 'alma' | 'linuxkit' | 'files' | 'rootfs';
+export const IMAGE_TYPES: readonly ImageType[] = ['debian', 'alma', 'linuxkit', 'files', 'rootfs'];
 
 export type Firmware = 'bios' | 'uefi';
 
@@ -85,7 +85,20 @@ export interface FilesImageConfig extends ImageConfigBase {
   readonly variants: Readonly<Partial<Record<Arch, FilesVariantConfig>>>;
 }
 
-export type ImageConfig = DebianImageConfig | AlmaImageConfig | LinuxkitImageConfig | FilesImageConfig;
+/** A RAM OS built from Debian packages (src/image/rootfs/): the whole root filesystem is the initramfs. */
+export interface RootfsImageConfig extends ImageConfigBase {
+  readonly type: 'rootfs';
+  readonly suite: string;                 // bookworm
+  /** http(s):// or file:// URL of a Debian mirror (a snapshot.debian.org URL pins the package set). */
+  readonly mirror: string;
+  readonly components: readonly string[]; // ['main']
+  /** Packages installed on top of the base set metalboot needs (src/image/rootfs/packages.ts). */
+  readonly packages: readonly string[];
+  /** Kernel modules kept on top of the default set: module names (`nicvf`) or paths under kernel/ (`drivers/net/ethernet/intel`). */
+  readonly modules: readonly string[];
+}
+
+export type ImageConfig = DebianImageConfig | AlmaImageConfig | LinuxkitImageConfig | FilesImageConfig | RootfsImageConfig;
 
 export type AlwaysPxe = 'auto' | boolean;
 

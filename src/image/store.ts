@@ -13,6 +13,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { BuildError, MetalbootError } from '../errors.js';
 import type { Arch } from '../config/types.js';
+import { IMAGE_TYPES } from '../config/types.js';
 import type { AssetRef, ImageManifest, ManifestVariant } from './manifest.js';
 import { MANIFEST_SCHEMA } from './manifest.js';
 
@@ -150,7 +151,7 @@ export function parseManifest(text: string, source: string): ImageManifest {
   if (typeof m !== 'object' || m === null) bad('(top)', 'must be an object');
   if (m.schema !== MANIFEST_SCHEMA) bad('schema', `must be ${MANIFEST_SCHEMA}`);
   if (typeof m.name !== 'string' || !/^[a-z0-9][a-z0-9._-]{0,62}$/.test(m.name)) bad('name', 'must be an image name');
-  if (!['debian', 'alma', 'linuxkit', 'files'].includes(m.type as string)) bad('type', 'must be debian, alma, linuxkit or files');
+  if (!(IMAGE_TYPES as readonly unknown[]).includes(m.type)) bad('type', `must be one of ${IMAGE_TYPES.join(', ')}`);
   if (typeof m.installer !== 'boolean') bad('installer', 'must be true or false');
   const variants = m.variants as Record<string, unknown>;
   if (typeof variants !== 'object' || variants === null) bad('variants', 'must be an object');
