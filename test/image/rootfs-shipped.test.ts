@@ -67,6 +67,13 @@ describe('apply-device-data (boot-time, before networkd)', () => {
     expect(await listTree(root)).toEqual([]);
   });
 
+  it('accepts a real ed25519 key (base64 with + and /) and writes it as one line', async () => {
+    const key = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIAFp8Id68GtXMRFIHquIYmq3C2joJf7VnAJ+R9tQfQFA rootfs-e2e';
+    const { root, exitCode } = await applyDeviceData(JSON.stringify({ hostname: 'k-1', bond: null, ssh_authorized_keys: [key, `${key}2`] }));
+    expect(exitCode).toBe(0);
+    expect(await readFile(join(root, 'root/.ssh/authorized_keys'), 'utf8')).toBe(`${key}\n${key}2\n`);
+  });
+
   it('without a bond (no MACs) writes no network files: the image\'s DHCP fallback applies', async () => {
     const { root, exitCode } = await applyDeviceData(JSON.stringify({ hostname: 'bare-1', bond: null, ssh_authorized_keys: [] }));
     expect(exitCode).toBe(0);
@@ -76,14 +83,19 @@ describe('apply-device-data (boot-time, before networkd)', () => {
 
 describe('bond-facts.jq (the "bond" facts of the booted report)', () => {
   it('parses /proc/net/bonding/bond0 of an 802.3ad bond with an LACP partner', async () => {
-    const { stdout } = await execa('jq', ['-R', '-s', '-f', join(LIB, 'bond-facts.jq'), join(import.meta.dirname, '../fixtures/rootfs/bond0-802.3ad.txt')]);
+    const { stdout } = await execa('jq', ['-R', '-s', '-L', LIB, 'include "bond-facts"; bond_facts', join(import.meta.dirname, '../fixtures/rootfs/bond0-802.3ad.txt')]);
     await expect(`${stdout}\n`).toMatchFileSnapshot('../golden/rootfs/bond0-facts.json');
+  });
+
+  it('gives empty facts, not an error, when the bond does not exist (no input)', async () => {
+    const { stdout } = await execa('jq', ['-R', '-s', '-c', '-L', LIB, 'include "bond-facts"; bond_facts'], { input: '' });
+    expect(JSON.parse(stdout)).toMatchObject({ settled: false, slaves: [], partner_mac: null });
   });
 
   it('is not settled while the partner is unknown (all-zero MAC)', async () => {
     const text = (await readFile(join(import.meta.dirname, '../fixtures/rootfs/bond0-802.3ad.txt'), 'utf8'))
       .replace(/Partner Mac Address: .*/, 'Partner Mac Address: 00:00:00:00:00:00');
-    const { stdout } = await execa('jq', ['-R', '-s', '-c', '-f', join(LIB, 'bond-facts.jq')], { input: text });
+    const { stdout } = await execa('jq', ['-R', '-s', '-c', '-L', LIB, 'include "bond-facts"; bond_facts'], { input: text });
     expect(JSON.parse(stdout)).toMatchObject({ settled: false, partner_mac: '00:00:00:00:00:00' });
   });
 });

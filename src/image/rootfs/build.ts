@@ -114,7 +114,7 @@ async function buildArch(ctx: FetchContext, image: RootfsImageConfig, plan: Arch
       packages, localDebs: [deb], target: root,
     }), release.epoch, log);
     const mmdebstrap = timer.lap();
-    const finished = await finishRootfs({ root, modules: plan.modules, shipped, log });
+    const finished = await finishRootfs({ root, modules: plan.modules, requested: image.modules, shipped, log });
     await writeFile(join(out, 'packages.txt'), await installedPackages(root));
     const finish = timer.lap();
     const packed = await packRootfs({

@@ -17,11 +17,23 @@ export const DEFAULT_HOSTNAME = 'metalboot';
 /** Units enabled in every image (the shipped metalboot-*.service ones are added from rootfs/). */
 const ENABLED_UNITS = ['systemd-networkd.service', 'systemd-resolved.service', 'ssh.service'];
 /** Units a RAM OS without VGA does not want at boot (a getty on tty1; timers that would run at once). */
-const DISABLED_UNITS = ['getty@tty1.service'];
+const DISABLED_UNITS = ['getty@tty1.service', 'systemd-network-generator.service', 'systemd-pstore.service'];
+/**
+ * Units that cost a process each at boot (seconds under emulation) and do nothing here: module
+ * loads for DRM, EFI pstore, device mapper, loop, FUSE and configfs (their device nodes load them
+ * on first use), and logind (no libpam-systemd: nothing registers sessions with it).
+ */
+export const MASKED_UNITS = [
+  'modprobe@drm.service', 'modprobe@efi_pstore.service', 'modprobe@dm_mod.service', 'modprobe@loop.service',
+  'modprobe@fuse.service', 'modprobe@configfs.service', 'systemd-logind.service',
+];
 
 export interface FinishInput {
   readonly root: string;
+  /** Modules kept: the defaults and the config's own. */
   readonly modules: readonly string[];
+  /** The config's own (warned about when this kernel has no such module). */
+  readonly requested: readonly string[];
   readonly shipped: readonly ShippedEntry[];
   readonly log: (line: string) => void;
 }
@@ -36,13 +48,16 @@ export async function finishRootfs(input: FinishInput): Promise<FinishResult> {
   const kernelVersion = await kernelVersionOf(root);
   const modules = await pruneModules(root, kernelVersion, input.modules, () => inChroot(root, ['depmod', '-a', kernelVersion]));
   log(`kernel ${kernelVersion}: kept ${modules.kept} modules, dropped ${modules.dropped}`);
-  for (const entry of modules.unmatched) log(`warning: no module of kernel ${kernelVersion} matches "${entry}" (images.*.modules)`);
+  for (const entry of modules.unmatched.filter((wanted) => input.requested.includes(wanted))) {
+    log(`warning: no module of kernel ${kernelVersion} matches "${entry}" (images.*.modules)`);
+  }
   await removeVolatile(root);
   await writeShipped(root, input.shipped);
   await setIdentity(root);
   const units = input.shipped.filter((e) => e.type === 'file' && /^usr\/lib\/systemd\/system\/metalboot-[^/]+\.service$/.test(e.path));
   await inChroot(root, ['systemctl', 'enable', ...ENABLED_UNITS, ...units.map((e) => e.path.split('/').pop()!)]);
   await inChroot(root, ['systemctl', 'disable', ...DISABLED_UNITS, ...(await timers(root))]);
+  await inChroot(root, ['systemctl', 'mask', ...MASKED_UNITS]);
   await symlink('/usr/lib/systemd/systemd', join(root, 'init'));
   return { kernelVersion, modules };
 }
@@ -69,8 +84,9 @@ async function removeVolatile(root: string): Promise<void> {
       if (pattern.test(name)) await rm(join(root, dir, name), { force: true });
     }
   }
-  // the hwdb sources: udev reads the compiled hwdb.bin
+  // the hardware database (13 MB): only names of vendors and models, nothing a server boot needs
   await rm(join(root, 'usr/lib/udev/hwdb.d'), { recursive: true, force: true });
+  await rm(join(root, 'usr/lib/udev/hwdb.bin'), { force: true });
   await rm(join(root, 'var/lib/dbus/machine-id'), { force: true });
 }
 

@@ -41,5 +41,5 @@ export const DEFAULT_MODULES: readonly string[] = [
   'virtio_net', 'tun', 'veth', 'macvlan', 'ipvlan', 'vxlan', 'dummy', '8021q', 'bridge',
   'drivers/virtio', 'virtio_blk', 'virtio_scsi', 'nvme', 'ahci', 'sd_mod', 'sr_mod', 'mpt3sas', 'megaraid_sas',
   'dm_mod', 'raid1', 'raid0', 'ext4', 'xfs', 'vfat', 'nls_cp437', 'nls_ascii', 'nls_utf8', 'overlay', 'squashfs',
-  'ipmi_si', 'ipmi_devintf', 'kernel/crypto', 'kernel/arch', 'kernel/lib',
+  'ipmi_si', 'ipmi_devintf', 'crc32c_generic', 'crc32c_intel',
 ];

@@ -1,7 +1,7 @@
-# metalboot: /proc/net/bonding/<bond> (read with jq -R -s) → the "bond" facts of the booted
-# report: mode, LACP rate, MII polling, hash policy, slaves with their permanent MACs and
-# aggregator ids, the LACP partner's MAC. `settled`: LACP has a partner and every slave sits in
-# the active aggregator.
+# metalboot: a jq module. bond_facts: the text of /proc/net/bonding/<bond> → the "bond" facts of
+# the booted report: mode, LACP rate, MII polling, hash policy, slaves with their permanent MACs
+# and aggregator ids, the LACP partner's MAC. `settled`: LACP has a partner and every slave sits
+# in the active aggregator. Use: jq -R -s -L /usr/lib/metalboot 'include "bond-facts"; bond_facts'.
 def pairs: [split("\n")[] | capture("^\\s*(?<k>[^:]+?):\\s*(?<v>.*?)\\s*$")?];
 def first_values: reduce .[] as $p ({}; if has($p.k) then . else .[$p.k] = $p.v end);
 def number: (tonumber? // null);
@@ -16,9 +16,11 @@ def mode_name:
     "adaptive load balancing": "balance-alb"
   }[.] // .;
 
-split("\nSlave Interface: ") as $parts
-| ($parts[0] | pairs | first_values) as $head
-| ($parts[0] | split("Active Aggregator Info:") | .[1] // "" | pairs | first_values) as $active
+def bond_facts:
+((. // "") | split("\nSlave Interface: ")) as $parts
+| ($parts[0] // "") as $top
+| ($top | pairs | first_values) as $head
+| ($top | split("Active Aggregator Info:") | .[1] // "" | pairs | first_values) as $active
 | [$parts[1:][] | "Slave Interface: " + . | pairs | first_values | {
     name: .["Slave Interface"],
     mac: .["Permanent HW addr"],
@@ -39,4 +41,4 @@ split("\nSlave Interface: ") as $parts
     aggregator_ids: [$slaves[].aggregator_id]
   }
 | .settled = (.partner_mac != null and .partner_mac != "00:00:00:00:00:00" and (.slaves | length) > 0
-    and .active_aggregator_id != null and (.active_aggregator_id as $id | all(.slaves[]; .aggregator_id == $id)))
+    and .active_aggregator_id != null and (.active_aggregator_id as $id | all(.slaves[]; .aggregator_id == $id)));

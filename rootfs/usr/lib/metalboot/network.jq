@@ -1,7 +1,8 @@
-# metalboot: /etc/metalboot/device.json → what apply-device-data writes. Every value is checked
-# here (it ends up in INI files and shell), so a bad field stops the script instead of reaching
-# a file. Output: {hostname, authorized_keys, files: {name: content}} for /run/systemd/network;
-# no files when "bond" is null (the image's fallback then asks for DHCP on every NIC).
+# metalboot: /etc/metalboot/device.json → the shell commands apply-device-data evaluates (one jq
+# run: jq starts slowly under emulation). Every value is checked here first, so a bad field stops
+# everything instead of reaching a file; what is written is quoted with @sh. It writes the bond's
+# files into $root/run/systemd/network (none when "bond" is null: the image's fallback then asks
+# for DHCP on every NIC), $root/etc/hostname and root's authorized_keys, and sets $hostname.
 def fail($field; $why): error("device.json: \($field) \($why)");
 def check($field; $pattern; $why): if type == "string" and test($pattern) then . else fail($field; $why) end;
 
@@ -21,24 +22,40 @@ def bond_of: .bond as $b | if $b == null then null else bond_fields($b) end;
 def keys_of:
   (.ssh_authorized_keys // []) as $k
   | if ($k | type) != "array" or ($k | length) > 64 then fail("ssh_authorized_keys"; "must be a list of at most 64 keys") else . end
-  | [$k[] | check("ssh_authorized_keys[]"; "^[^\\n\\r\\u0000]{1,16384}$"; "must each be one line")];
+  | [$k[] | check("ssh_authorized_keys[]"; "^[^\\n\\r\\x00]{1,16384}\\z"; "must each be one line")];
 
-. as $d
-| bond_of as $b
-| {
-    hostname: ($d | hostname_of),
-    authorized_keys: (($d | keys_of) | map(. + "\n") | add // ""),
-    files: (if $b == null then {} else {
-      "10-metalboot-bond0.netdev": ([
-        "[NetDev]", "Name=\($b.name)", "Kind=bond", "MACAddress=\($b.slaves[0])", "",
-        "[Bond]", "Mode=\($b.mode)", "LACPTransmitRate=\($b.lacp_rate)", "MIIMonitorSec=\($b.miimon)ms",
-        "TransmitHashPolicy=\($b.xmit_hash_policy)", ""
-      ] | join("\n")),
-      "10-metalboot-bond0.network": ([
-        "[Match]", "Name=\($b.name)", "", "[Network]", "DHCP=ipv4", "", "[DHCPv4]", "ClientIdentifier=mac", ""
-      ] | join("\n"))
-    } + ([$b.slaves | to_entries[] | {
-      key: "10-metalboot-\($b.name)-slave\(.key).network",
-      value: (["[Match]", "PermanentMACAddress=\(.value)", "", "[Network]", "Bond=\($b.name)", ""] | join("\n"))
-    }] | from_entries) end)
-  }
+def plan:
+  . as $d
+  | bond_of as $b
+  | {
+      hostname: ($d | hostname_of),
+      authorized_keys: (($d | keys_of) | map(. + "\n") | add // ""),
+      files: (if $b == null then {} else {
+        "10-metalboot-bond0.netdev": ([
+          "[NetDev]", "Name=\($b.name)", "Kind=bond", "MACAddress=\($b.slaves[0])", "",
+          "[Bond]", "Mode=\($b.mode)", "LACPTransmitRate=\($b.lacp_rate)", "MIIMonitorSec=\($b.miimon)ms",
+          "TransmitHashPolicy=\($b.xmit_hash_policy)", ""
+        ] | join("\n")),
+        "10-metalboot-bond0.network": ([
+          "[Match]", "Name=\($b.name)", "", "[Network]", "DHCP=ipv4", "", "[DHCPv4]", "ClientIdentifier=mac", ""
+        ] | join("\n"))
+      } + ([$b.slaves | to_entries[] | {
+        key: "10-metalboot-\($b.name)-slave\(.key).network",
+        value: (["[Match]", "PermanentMACAddress=\(.value)", "", "[Network]", "Bond=\($b.name)", ""] | join("\n"))
+      }] | from_entries) end)
+    };
+
+def shell($root):
+  ($root + "/run/systemd/network") as $net
+  | [
+      "hostname=\(.hostname | @sh)",
+      "mkdir -p \($net | @sh)",
+      (.files | to_entries[] | "printf %s \(.value | @sh) > \(($net + "/" + .key) | @sh)"),
+      "printf '%s\\n' \(.hostname | @sh) > \(($root + "/etc/hostname") | @sh)",
+      "mkdir -p -m 700 \(($root + "/root/.ssh") | @sh)",
+      "(umask 077; printf %s \(.authorized_keys | @sh) > \(($root + "/root/.ssh/authorized_keys") | @sh))",
+      "files=\(.files | length)"
+    ]
+  | join("\n");
+
+plan | shell($root)
