@@ -58,14 +58,14 @@ describe('rootfs build plan (pure parts)', () => {
   it('keys the cache on everything that decides the bytes, and on nothing else (order of lists)', () => {
     const base: CacheKeyInput = {
       suite: 'bookworm', debArch: 'amd64', mirror: 'http://deb.debian.org/debian', components: ['main'], packages: ['a', 'b'],
-      modules: ['x'], releaseSha256: '1'.repeat(64), shippedDigest: '2'.repeat(64), compression: 'zstd',
+      modules: ['x'], releaseSha256: '1'.repeat(64), shippedDigest: '2'.repeat(64), compression: 'zstd', recipe: { masked: ['a'] },
     };
     const key = rootfsCacheKey(base);
     expect(rootfsCacheKey({ ...base, packages: ['b', 'a'] })).toBe(key);
     const changes: Partial<CacheKeyInput>[] = [
       { suite: 'trixie' }, { debArch: 'arm64' }, { mirror: 'http://snapshot.debian.org/archive/debian/20250520T000000Z' },
       { components: ['main', 'non-free-firmware'] }, { packages: ['a', 'b', 'c'] }, { modules: ['x', 'y'] },
-      { releaseSha256: '3'.repeat(64) }, { shippedDigest: '4'.repeat(64) }, { compression: 'none' },
+      { releaseSha256: '3'.repeat(64) }, { shippedDigest: '4'.repeat(64) }, { compression: 'none' }, { recipe: { masked: ['a', 'b'] } },
     ];
     for (const change of changes) expect(rootfsCacheKey({ ...base, ...change }), JSON.stringify(change)).not.toBe(key);
   });

@@ -16,13 +16,13 @@ import { isFile, tmpPath } from '../store.js';
 import type { VariantInput } from '../variant.js';
 import { needsUncompressed } from '../variant.js';
 import { rootfsCacheKey } from './cache-key.js';
-import { finishRootfs } from './finish.js';
+import { DISABLED_UNITS, ENABLED_UNITS, MASKED_UNITS, finishRootfs } from './finish.js';
 import { checkBuildHost } from './host.js';
 import { mmdebstrapArgs } from './mmdebstrap-args.js';
 import { NO_INITRAMFS_PACKAGE, buildNoInitramfsDeb } from './no-initramfs.js';
-import { DEFAULT_MODULES, packageSet } from './packages.js';
+import { DEFAULT_MODULES, DPKG_PATH_FILTERS, packageSet } from './packages.js';
+import { ZSTD_ARGS, packRootfs } from './pack.js';
 import type { RootfsCompression } from './pack.js';
-import { packRootfs } from './pack.js';
 import type { MirrorRelease } from './release.js';
 import { fetchMirrorRelease } from './release.js';
 import type { ShippedEntry } from './shipped.js';
@@ -80,6 +80,7 @@ export function planRootfsArch(stateDir: string, image: RootfsImageConfig, arch:
   const key = rootfsCacheKey({
     suite: image.suite, debArch, mirror: image.mirror, components: image.components, packages, modules,
     releaseSha256: release.sha256, shippedDigest: digest, compression,
+    recipe: { dpkg: DPKG_PATH_FILTERS, enabled: ENABLED_UNITS, disabled: DISABLED_UNITS, masked: MASKED_UNITS, zstd: ZSTD_ARGS },
   });
   return { arch, key, dir: join(stateDir, 'cache', 'rootfs', `${image.suite}-${debArch}-${key}`), packages, modules, compression };
 }

@@ -5,7 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 
-/** Bump when finish.ts or pack.ts change what ends up in the image. */
+/** Bump when finish.ts or pack.ts change what ends up in the image in a way `recipe` does not show. */
 export const ROOTFS_BUILDER_VERSION = 1;
 
 export interface CacheKeyInput {
@@ -20,6 +20,8 @@ export interface CacheKeyInput {
   /** Digest of the files shipped into the image (shipped.ts). */
   readonly shippedDigest: string;
   readonly compression: 'zstd' | 'none';
+  /** The builder's own lists (dpkg filters, masked units, zstd arguments…): changing one rebuilds. */
+  readonly recipe: unknown;
 }
 
 export function rootfsCacheKey(input: CacheKeyInput): string {
@@ -34,6 +36,7 @@ export function rootfsCacheKey(input: CacheKeyInput): string {
     release: input.releaseSha256,
     shipped: input.shippedDigest,
     compression: input.compression,
+    recipe: input.recipe,
   };
   return createHash('sha256').update(JSON.stringify(canonical)).digest('hex').slice(0, 32);
 }

@@ -15,9 +15,9 @@ import type { ShippedEntry } from './shipped.js';
 export const DEFAULT_HOSTNAME = 'metalboot';
 
 /** Units enabled in every image (the shipped metalboot-*.service ones are added from rootfs/). */
-const ENABLED_UNITS = ['systemd-networkd.service', 'systemd-resolved.service', 'ssh.service'];
+export const ENABLED_UNITS = ['systemd-networkd.service', 'systemd-resolved.service', 'ssh.service'];
 /** Units a RAM OS without VGA does not want at boot (a getty on tty1; timers that would run at once). */
-const DISABLED_UNITS = ['getty@tty1.service', 'systemd-network-generator.service', 'systemd-pstore.service'];
+export const DISABLED_UNITS = ['getty@tty1.service', 'systemd-network-generator.service', 'systemd-pstore.service'];
 /**
  * Units that cost a process each at boot (seconds under emulation) and do nothing here: module
  * loads for DRM, EFI pstore, device mapper, loop, FUSE and configfs (their device nodes load them

@@ -29,6 +29,7 @@ export const DPKG_PATH_FILTERS: readonly string[] = [
   'path-exclude=/usr/share/lintian/*',
   'path-exclude=/usr/share/bash-completion/*',
   'path-exclude=/usr/share/zsh/*',
+  'path-exclude=/usr/share/initramfs-tools/*', // udev's and kmod's hooks for a tool that is not there
 ];
 
 /**
