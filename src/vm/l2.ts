@@ -26,7 +26,12 @@ export interface TapNic {
 const IFNAME = /^[A-Za-z0-9_.-]{1,15}$/;
 const CIDR = /^\d{1,3}(\.\d{1,3}){3}\/\d{1,2}$/;
 
-/** argv lists, in order: IPv6 off for new links (no router solicitations on the wire), loopback, bridge, taps. */
+/**
+ * argv lists, in order: IPv6 off for new links (no router solicitations on the wire), loopback,
+ * bridge, taps. Loose taps get `arp off`: this namespace's own stack must not answer the VM's ARP
+ * for the bridge's address through them (it would, by Linux's weak host model), or the VM's
+ * traffic would reach the host directly instead of through the switch program.
+ */
 export function l2SetupCommands(plan: L2Plan): string[][] {
   for (const name of [plan.bridge, ...plan.bridgedTaps, ...plan.looseTaps]) {
     if (!IFNAME.test(name)) throw new UsageError(`l2: "${name}" is not an interface name (1–15 letters, digits, . _ -)`);
@@ -43,7 +48,7 @@ export function l2SetupCommands(plan: L2Plan): string[][] {
     commands.push(['ip', 'tuntap', 'add', 'dev', tap, 'mode', 'tap'], ['ip', 'link', 'set', tap, 'master', plan.bridge, 'up']);
   }
   for (const tap of plan.looseTaps) {
-    commands.push(['ip', 'tuntap', 'add', 'dev', tap, 'mode', 'tap'], ['ip', 'link', 'set', tap, 'up']);
+    commands.push(['ip', 'tuntap', 'add', 'dev', tap, 'mode', 'tap'], ['ip', 'link', 'set', tap, 'arp', 'off', 'up']);
   }
   return commands;
 }
