@@ -3,11 +3,12 @@ import { defineConfig } from 'vitest/config';
 // Unit tests are fast; the e2e boots (test/e2e) run QEMU under software emulation and
 // carry their own per-test timeouts. Two workers: this is sized for a 2-core machine.
 // The global setup installs the Debian packages the tests need (src/host/packages.ts) when run
-// as root, and otherwise stops with the apt-get line.
+// as root, and otherwise stops with the apt-get line; then builds what the e2e boots need from the
+// package archive (test/setup/artifacts.ts), cached outside the clone.
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
-    globalSetup: ['test/setup/host-packages.ts'],
+    globalSetup: ['test/setup/host-packages.ts', 'test/setup/artifacts.ts'],
     pool: 'forks',
     poolOptions: { forks: { maxForks: 2, minForks: 1 } },
     testTimeout: 30_000,

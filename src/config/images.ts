@@ -4,6 +4,7 @@ import type { Arch, FilesVariantConfig, ImageConfig, ImageConfigBase, ImageType 
 import { ARCHES, IMAGE_TYPES } from './types.js';
 import { LOCAL_MIRROR_KEY, readLocalMirror } from './local-mirror.js';
 import type { Mapping, Path, Where } from './fields.js';
+import { ROOTFS_KEYS, readRootfsFields } from './rootfs.js';
 import {
   checkKeys, checkName, fail, isMapping, readArgs, readEnum, readMapping, readOptionalString, readString, show,
 } from './fields.js';
@@ -16,6 +17,7 @@ const KEYS: Readonly<Record<ImageType, readonly string[]>> = {
   alma: [...COMMON_KEYS, 'version', 'mirror', 'kickstart'],
   linuxkit: [...COMMON_KEYS, 'yaml', 'output'],
   files: [...COMMON_KEYS, 'kernel', 'initrd', 'cmdline', 'variants'],
+  rootfs: [...COMMON_KEYS, ...ROOTFS_KEYS],
 };
 
 export function readArch(where: Where, path: Path, value: unknown): Arch {
@@ -107,6 +109,8 @@ export function normalizeImage(where: Where, dir: string, name: string, raw: unk
       }
       return { ...base, type, ...optional('yaml', yaml), ...optional('output', output) };
     }
+    case 'rootfs':
+      return { ...base, type, ...readRootfsFields(where, path, map, dir) };
     case 'files': {
       const variants = readFilesVariants(where, path, map, arches, dir);
       return { ...base, type, arches: ARCHES.filter((arch) => variants[arch] !== undefined), variants };

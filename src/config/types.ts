@@ -11,7 +11,7 @@ export const ARCHES = ['x86_64', 'arm64'] as const;
 export type Arch = (typeof ARCHES)[number];
 
 /** Image types, listed once (type, config validator, manifest schema). */
-export const IMAGE_TYPES = ['debian', 'alma', 'linuxkit', 'files'] as const;
+export const IMAGE_TYPES = ['debian', 'alma', 'linuxkit', 'files', 'rootfs'] as const;
 export type ImageType = (typeof IMAGE_TYPES)[number];
 
 export type Firmware = 'bios' | 'uefi';
@@ -92,7 +92,20 @@ export interface FilesImageConfig extends ImageConfigBase {
   readonly variants: Readonly<Partial<Record<Arch, FilesVariantConfig>>>;
 }
 
-export type ImageConfig = DebianImageConfig | AlmaImageConfig | LinuxkitImageConfig | FilesImageConfig;
+/** A RAM OS built from Debian packages (src/image/rootfs/): the whole root filesystem is the initramfs. */
+export interface RootfsImageConfig extends ImageConfigBase {
+  readonly type: 'rootfs';
+  readonly suite: string;                 // bookworm
+  /** http(s):// or file:// URL of a Debian mirror (a snapshot.debian.org URL pins the package set). */
+  readonly mirror: string;
+  readonly components: readonly string[]; // ['main']
+  /** Packages installed on top of the base set metalboot needs (src/image/rootfs/packages.ts). */
+  readonly packages: readonly string[];
+  /** Kernel modules kept on top of the default set: module names (`nicvf`) or paths under kernel/ (`drivers/net/ethernet/intel`). */
+  readonly modules: readonly string[];
+}
+
+export type ImageConfig = DebianImageConfig | AlmaImageConfig | LinuxkitImageConfig | FilesImageConfig | RootfsImageConfig;
 
 export type AlwaysPxe = 'auto' | boolean;
 

@@ -30,6 +30,13 @@ export interface PackageGroup {
 
 const bin = (name: string): string => `/usr/bin/${name}`;
 
+/** What an image build for the other architecture needs (the rootfs builder names them in its error). */
+export const FOREIGN_ARCH_BUILD_PACKAGES: readonly DebianPackage[] = [
+  { name: 'qemu-user-static', proves: [bin('qemu-aarch64-static')] },
+  { name: 'binfmt-support', proves: ['/usr/sbin/update-binfmts'] },
+  { name: 'arch-test', proves: [bin('arch-test')] },
+];
+
 export const PACKAGE_GROUPS: readonly PackageGroup[] = [
   {
     purpose: 'x86 VMs (QEMU under TCG) and their disks',
@@ -81,6 +88,21 @@ export const PACKAGE_GROUPS: readonly PackageGroup[] = [
     ],
   },
   {
+    purpose: 'RAM OS images (type: rootfs): mmdebstrap builds them, their boot scripts use jq; the e2e boot\'s DHCP (dnsmasq) and LACP switch (python3, which the native SQLite addon build needs too)',
+    neededBy: ['tests'],
+    packages: [
+      { name: 'mmdebstrap', proves: [bin('mmdebstrap')] },
+      { name: 'jq', proves: [bin('jq')] },
+      { name: 'dnsmasq-base', proves: ['/usr/sbin/dnsmasq'] },
+      { name: 'python3', proves: [bin('python3')] },
+    ],
+  },
+  {
+    purpose: 'building rootfs images for the other architecture (maintainer scripts under qemu-user; mmdebstrap checks with arch-test)',
+    neededBy: [],
+    packages: FOREIGN_ARCH_BUILD_PACKAGES,
+  },
+  {
     purpose: 'partial Debian mirrors (metalboot mirror): apt resolves, gpgv verifies; gpg signs the tests\' fake upstream',
     neededBy: ['tests'],
     packages: [
@@ -113,7 +135,6 @@ export const PACKAGE_GROUPS: readonly PackageGroup[] = [
     packages: [
       { name: 'openssh-client', proves: [bin('ssh')] },
       { name: 'sqlite3', proves: [bin('sqlite3')] },
-      { name: 'python3', proves: [bin('python3')] },
       { name: 'make', proves: [bin('make')] },
       { name: 'g++', proves: [bin('g++')] },
     ],

@@ -10,6 +10,7 @@ import type { DownloadProgress } from './download.js';
 import { filesVariants } from './files.js';
 import { linuxkitVariants } from './linuxkit.js';
 import { requireImage } from './require-image.js';
+import { rootfsVariants } from './rootfs/build.js';
 import type { ImageManifest, ManifestVariant } from './manifest.js';
 import { MANIFEST_SCHEMA } from './manifest.js';
 import type { FetchContext } from './source.js';
@@ -23,6 +24,8 @@ export interface BuildOptions {
   readonly onProgress?: (progress: DownloadProgress) => void;
   /** The `linuxkit` binary (default: `linuxkit` on PATH). */
   readonly linuxkitBin?: string;
+  /** Step lines of long builds (rootfs): default stderr. */
+  readonly log?: (line: string) => void;
 }
 
 export interface BuildResult {
@@ -40,6 +43,7 @@ async function resolveVariants(ctx: FetchContext, image: ImageConfig, options: B
     case 'debian': return debianVariants(ctx, image);
     case 'alma': return almaVariants(ctx, image);
     case 'linuxkit': return linuxkitVariants(ctx, image, options.linuxkitBin ?? 'linuxkit');
+    case 'rootfs': return rootfsVariants(ctx, image, options.log ?? ((line) => process.stderr.write(`${line}\n`)));
   }
 }
 

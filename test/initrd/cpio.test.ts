@@ -1,9 +1,9 @@
-import { writeFile } from 'node:fs/promises';
+import { mkdir, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
 import type { CpioEntry } from '../../src/initrd/cpio.js';
-import { cpioChunks, encodeHeader, normalizeEntryName, withParents } from '../../src/initrd/cpio.js';
+import { S_IFCHR, cpioChunks, encodeHeader, normalizeEntryName, withParents } from '../../src/initrd/cpio.js';
 import { listCpio, readCpioArchives } from '../../src/initrd/cpio-reader.js';
 import { gzipChunks } from '../../src/initrd/gzip.js';
 import { collect, once, useTmp } from './helpers.js';
@@ -77,6 +77,47 @@ describe('newc cpio writer and reader', () => {
     const names: string[] = [];
     for await (const entry of readCpioArchives(once(Buffer.concat([one, Buffer.alloc(512), two])))) names.push(entry.name);
     expect(names).toEqual(['a', 'b']);
+  });
+
+  it('keeps owners and device nodes, which GNU cpio lists as written', async () => {
+    const dir = await tmp();
+    const archive = join(dir, 'a.cpio');
+    await writeFile(archive, await collect(cpioChunks([
+      { type: 'node', name: 'dev/console', mode: S_IFCHR | 0o600, rdevMajor: 5, rdevMinor: 1 },
+      { type: 'file', name: 'etc/shadow', mode: 0o640, gid: 42, data: Buffer.from('root:*:0::::::\n') },
+      { type: 'dir', name: 'var/mail', mode: 0o2775, gid: 8 },
+    ])));
+    const { stdout } = await execa('cpio', ['-tv', '--numeric-uid-gid', '--quiet', '-F', archive]);
+    expect(stdout).toMatch(/^crw------- +1 0 +0 +5, +1 .* dev\/console$/m);
+    expect(stdout).toMatch(/^-rw-r----- +1 0 +42 .* etc\/shadow$/m);
+    expect(stdout).toMatch(/^drwxrwsr-x +2 0 +8 .* var\/mail$/m);
+    const entries = await listCpio(once(await collect(cpioChunks([{ type: 'file', name: 'x', uid: 7, gid: 9, data: Buffer.from('') }]))));
+    expect([entries[0]!.uid, entries[0]!.gid]).toEqual([7, 9]);
+  });
+
+  it('writes hard links as one inode with the data on the last name, and GNU cpio extracts them linked', async () => {
+    const dir = await tmp();
+    const source = join(dir, 'perl');
+    await writeFile(source, 'binary\n');
+    const archive = join(dir, 'a.cpio');
+    await writeFile(archive, await collect(cpioChunks([
+      { type: 'file', name: 'usr/bin/perl5.36.0', mode: 0o755, path: source, size: 7, linkGroup: 'perl' },
+      { type: 'file', name: 'usr/bin/perl', mode: 0o755, path: source, size: 7, linkGroup: 'perl' },
+      { type: 'file', name: 'usr/bin/other', path: source, size: 7 },
+    ])));
+    const entries = await listCpio(once(await collect(cpioChunks([
+      { type: 'file', name: 'b', path: source, size: 7, linkGroup: 'g' },
+      { type: 'file', name: 'a', path: source, size: 7, linkGroup: 'g' },
+    ]))));
+    expect(entries.map((e) => [e.name, e.size])).toEqual([['a', 0], ['b', 7]]);
+    const out = join(dir, 'out');
+    await mkdir(out);
+    await execa('cpio', ['-idm', '--quiet', '-F', archive], { cwd: out });
+    const [perl, versioned, other] = await Promise.all(['perl', 'perl5.36.0', 'other'].map((name) => stat(join(out, 'usr/bin', name))));
+    expect(perl!.ino).toBe(versioned!.ino);
+    expect(perl!.nlink).toBe(2);
+    expect(perl!.size).toBe(7);
+    expect(other!.ino).not.toBe(perl!.ino);
   });
 
   it('rejects unsafe names, duplicates and truncated archives with clear errors', async () => {

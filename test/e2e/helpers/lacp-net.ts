@@ -1,0 +1,58 @@
+/**
+ * The network of the rootfs e2e boot, inside the VM's private namespace: a bridge (10.77.0.1/24)
+ * with dnsmasq and the test's HTTP server (reached through the relay), the LACP test switch
+ * between the bridge and the VM's two taps, then QEMU. Rendered as one sh script the namespace
+ * runs; everything it starts is in the namespace's process group and dies with it.
+ */
+import { join } from 'node:path';
+import { PACKAGE_ROOT } from '../../../src/paths.js';
+import { l2SetupCommands, tapNicArgs } from '../../../src/vm/l2.js';
+
+export const BRIDGE_ADDRESS = '10.77.0.1';
+export const HTTP_PORT = 8080;
+export const SWITCH_MAC = '02:00:00:5e:10:01';
+export const LACP_SWITCH = join(PACKAGE_ROOT, 'test/fixtures/lacp-switch/lacp_switch.py');
+
+export interface LacpNetInput {
+  readonly dir: string;
+  readonly macs: readonly [string, string];
+  readonly kernel: string;
+  readonly initrd: string;
+  readonly append: string;
+  readonly memoryMb: number;
+  readonly cpus: number;
+}
+
+export function shellQuote(arg: string): string {
+  return /^[A-Za-z0-9_./:=,+@%-]+$/.test(arg) ? arg : `'${arg.replaceAll("'", "'\\''")}'`;
+}
+
+const line = (argv: readonly string[]): string => argv.map(shellQuote).join(' ');
+
+export function lacpNetScript(input: LacpNetInput): string {
+  const { dir } = input;
+  const taps = ['tap0', 'tap1'];
+  const setup = l2SetupCommands({ bridge: 'br0', address: `${BRIDGE_ADDRESS}/24`, bridgedTaps: ['swup'], looseTaps: taps });
+  const dnsmasq = [
+    'dnsmasq', '--keep-in-foreground', '--conf-file=/dev/null', '--port=0', '--interface=br0', '--bind-interfaces',
+    '--dhcp-range=10.77.0.100,10.77.0.199,255.255.255.0,1h', '--dhcp-authoritative', '--dhcp-rapid-commit',
+    `--dhcp-leasefile=${join(dir, 'leases')}`, `--pid-file=${join(dir, 'dnsmasq.pid')}`, '--user=root', '--log-dhcp',
+    `--log-facility=${join(dir, 'dnsmasq.log')}`,
+  ];
+  const lacpSwitch = ['/usr/bin/python3', '-u', LACP_SWITCH, '--system-mac', SWITCH_MAC, ...taps.flatMap((t) => ['--member', t]), '--uplink', 'swup'];
+  const qemu = [
+    'qemu-system-x86_64', '-name', 'metalboot-rootfs', '-nodefaults', '-machine', 'pc', '-accel', 'tcg',
+    '-m', String(input.memoryMb), '-smp', String(input.cpus), '-display', 'none',
+    '-kernel', input.kernel, '-initrd', input.initrd, '-append', input.append,
+    '-serial', `file:${join(dir, 'ttyS0.log')}`, '-serial', `file:${join(dir, 'ttyS1.log')}`,
+    ...tapNicArgs(taps.map((tap, i) => ({ tap, mac: input.macs[i]! }))),
+  ];
+  return [
+    'set -eu',
+    ...setup.map(line),
+    `${line(lacpSwitch)} > ${shellQuote(join(dir, 'switch.log'))} 2>&1 &`,
+    `${line(dnsmasq)} &`,
+    `exec ${line(qemu)}`,
+    '',
+  ].join('\n');
+}
