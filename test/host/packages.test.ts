@@ -6,18 +6,19 @@ import { aptLine } from '../../src/host/apt.js';
 import { ensurePackages } from '../../src/host/ensure.js';
 import { missingPackages } from '../../src/host/files.js';
 import type { DebianPackage } from '../../src/host/packages.js';
-import { PACKAGE_GROUPS, packageProviding, packagesFor } from '../../src/host/packages.js';
+import { PACKAGE_GROUPS, aptName, packageProviding, packagesFor } from '../../src/host/packages.js';
 import { hostRequirements } from '../../src/vm/host-check.js';
 
 const names = (packages: readonly DebianPackage[]): string[] => packages.map((pkg) => pkg.name);
 
 describe('the one list of Debian packages', () => {
-  it('lists each package once, proved by absolute paths', () => {
+  it('lists each package (name/suite) once, proved by absolute paths, an unpacked one by files under its directory', () => {
     const all = PACKAGE_GROUPS.flatMap((group) => group.packages);
-    expect(new Set(names(all)).size).toBe(all.length);
+    expect(new Set(all.map(aptName)).size).toBe(all.length);
     for (const pkg of all) {
       expect(pkg.proves.length).toBeGreaterThan(0);
-      for (const file of pkg.proves) expect(file).toMatch(/^\//);
+      for (const file of pkg.proves) expect(file).toMatch(pkg.unpackInto ? new RegExp(`^${pkg.unpackInto}/`) : /^\//);
+      if (pkg.unpackInto) expect(pkg.suite).toBeDefined();
     }
   });
 
