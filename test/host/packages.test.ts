@@ -32,10 +32,11 @@ describe('the one list of Debian packages', () => {
   });
 
   it('names a listed package for every file the VM host check needs', () => {
-    for (const options of [{ firmware: 'bios' as const, disk: true }, { firmware: 'uefi' as const, disk: true }]) {
+    for (const options of [{ firmware: 'bios' as const, disk: true }, { firmware: 'uefi' as const, disk: true }, { arch: 'arm64' as const, firmware: 'uefi' as const, disk: true }]) {
       for (const req of hostRequirements(options)) expect(packagesFor('ci')).toContain(req.debianPackage);
     }
     expect(hostRequirements({ firmware: 'uefi' }).map((req) => req.debianPackage.name)).toEqual(['qemu-system-x86', 'util-linux', 'iproute2', 'ipxe-qemu', 'ovmf', 'ovmf']);
+    expect(hostRequirements({ arch: 'arm64', firmware: 'uefi' }).map((req) => aptName(req.debianPackage))).toEqual(['qemu-system-arm', 'util-linux', 'iproute2', 'qemu-efi-aarch64', 'qemu-efi-aarch64', 'ipxe/trixie']);
     expect(packageProviding('/usr/bin/unmkinitramfs')?.name).toBe('initramfs-tools-core');
   });
 
