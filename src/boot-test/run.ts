@@ -128,11 +128,12 @@ async function bootOnce(target: BootTarget, server: RunningServer, run: BootRun,
   const result = { ...run, phases, reached, expectedArgs: expected.kernelArgs, fetched, consolePort: expected.console, consoleLog };
   if (!error) return { ...result, ok: true };
   const tail = lastLines(consoleLog, 40);
+  const shared = kernelLog === vm.firmwareLog; // arm64's ttyAMA0, or an x86 kernel told to use ttyS0
+  const fromKernel = shared || tail.length > 0;
   const firmwarePort = VM_MACHINES[run.arch].firmwareConsole;
-  const fromKernel = tail.length > 0 && expected.console !== firmwarePort;
   return {
     ...result, ok: false, error,
-    consoleTail: fromKernel || kernelLog === vm.firmwareLog ? tail : lastLines(await readText(vm.firmwareLog), 40),
-    consoleTailFrom: fromKernel || kernelLog === vm.firmwareLog ? expected.console : `${firmwarePort} (firmware and iPXE)`,
+    consoleTail: fromKernel ? tail : lastLines(await readText(vm.firmwareLog), 40),
+    consoleTailFrom: shared ? `${expected.console} (firmware, iPXE and the kernel)` : fromKernel ? expected.console : `${firmwarePort} (firmware and iPXE)`,
   };
 }

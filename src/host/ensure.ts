@@ -53,7 +53,7 @@ export async function ensurePackages(packages: readonly DebianPackage[], options
   const still = await missingPackages(missing);
   if (still.length > 0) {
     const files = still.flatMap((pkg) => pkg.proves.map((file) => `${file} (${pkg.name})`)).join(', ');
-    throw new MetalbootError(`apt-get installed ${names}, but some of their files are still missing: ${files}`, {
+    throw new MetalbootError(`${names} installed or unpacked, but some of their files are still missing: ${files}`, {
       code: 'E_HOST_PACKAGES',
       hint: 'the package list in src/host/packages.ts names files this Debian release does not install; fix the list',
     });

@@ -20,7 +20,7 @@ const failed: BootTestResult = {
       arch: 'arm64', firmware: 'uefi', expectedArgs: ['console=ttyAMA0,115200'], consolePort: 'ttyAMA0', ok: false, reached: 'initrd', consoleLog: 'y',
       phases: { 'vm started': 0, ipxe: 3000, script: 9000, kernel: 9500, initrd: 12000 },
       fetched: [{ kind: 'script', path: '/ipxe/boot-test' }, { kind: 'kernel', path: '/assets/3/linux' }, { kind: 'initrd', path: '/assets/4/initrd' }],
-      error: 'boot failed: "EFI stub: ERROR: Failed to load initrd"', consoleTail: ['EFI stub: ERROR: Failed to load initrd'], consoleTailFrom: 'ttyAMA0',
+      error: 'boot failed: "EFI stub: ERROR: Failed to load initrd"', consoleTail: ['EFI stub: ERROR: Failed to load initrd'], consoleTailFrom: 'ttyAMA0 (firmware, iPXE and the kernel)',
     },
   ],
 };

@@ -91,7 +91,7 @@ describe('ensurePackages', () => {
   it('fails when an install leaves a listed file missing (the list is wrong for this release)', async () => {
     const wrong = { name: 'wrong-pkg', proves: [join(dir, 'never')] };
     await expect(ensurePackages([wrong], { root: true, install: async () => {} })).rejects.toThrow(
-      `apt-get installed wrong-pkg, but some of their files are still missing: ${join(dir, 'never')} (wrong-pkg)`,
+      `wrong-pkg installed or unpacked, but some of their files are still missing: ${join(dir, 'never')} (wrong-pkg)`,
     );
   });
 });
