@@ -19,8 +19,11 @@ const FAILURE_LINES: readonly RegExp[] = [
   /EFI stub: ERROR:/, /Kernel panic/, /VFS: Unable to mount root fs/, /not a valid kernel/,
 ];
 export const FAILURE = new RegExp(FAILURE_LINES.map((line) => line.source).join('|'));
-/** iPXE is running (on the firmware console): the NIC's ROM under SeaBIOS/OVMF, the EFI application under AAVMF. */
-export const IPXE_STARTED = /iPXE initialising devices/;
+/**
+ * iPXE is running (on the firmware console): the NIC's ROM under SeaBIOS and the EFI application
+ * under AAVMF say they initialise devices; under OVMF the ROM's driver prints its banner only.
+ */
+export const IPXE_STARTED = /iPXE initialising devices|-- Open Source Network Boot Firmware --/;
 /** Default success after the expected command line: the kernel hands over to the initrd's init. */
 export const INIT_STARTED = /Run \S+ as init process/;
 /** iPXE fetching the kernel this often without going on to the initrd is a download loop. */

@@ -85,6 +85,13 @@ describe('judgeConsole on captured consoles', () => {
     });
   });
 
+  it('sees iPXE start under OVMF too, where its ROM prints only its banner', () => {
+    const uefi = read('good-uefi.ttyS0.log');
+    expect(uefi).not.toContain('iPXE initialising devices');
+    expect(judge({ console: '', firmware: uefi })).toEqual({ outcome: 'booting', kernelUp: false, ipxe: true });
+    expect(judge({ console: '', firmware: uefi.slice(0, uefi.indexOf('iPXE 1.0.0')) })).toEqual({ outcome: 'booting', kernelUp: false, ipxe: false });
+  });
+
   it('a VM that exits, or a deadline that passes, before the kernel is up', () => {
     expect(judge({ ...downloading, exited: { code: 0 } }).error).toBe('the VM exited (code 0) before the kernel came up');
     expect(judge({ ...good, console: good.console.slice(0, good.console.indexOf('Run /init')), exited: { code: null } }).error).toBe('the VM exited (code null) before success');
