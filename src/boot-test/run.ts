@@ -1,16 +1,17 @@
 /**
  * `boot-test`: builds the image, serves it exactly as `metalboot serve` would (the device's own
- * rendered script, content-addressed assets, boot events), boots it in a QEMU VM per firmware and
- * decides from the kernel's console (ttyS1, or ttyS0 when the kernel line says so) and the
- * firmware's ttyS0 whether it booted (judge.ts). Never hangs: known failure
- * lines end the boot at once, and every boot has a hard deadline.
+ * rendered script, content-addressed assets, boot events), boots it in a QEMU VM per arch and
+ * firmware (runs.ts; one after the other, against the same server) and decides from the kernel's
+ * console (x86_64: ttyS1, or ttyS0 when the kernel line says so; arm64: ttyAMA0) and the
+ * firmware's whether it booted (judge.ts). Never hangs: known failure lines end the boot at once,
+ * and every boot has a hard deadline.
  */
 import { rmSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Config, Firmware } from '../config/types.js';
+import type { Config } from '../config/types.js';
 import { loadServerSecret } from '../config/secret.js';
 import type { BootEvent } from '../events/types.js';
 import { MetalbootError } from '../errors.js';
@@ -20,22 +21,28 @@ import type { RunningServer } from '../server/index.js';
 import { bootExpectations, bootTarget } from './target.js';
 import type { BootExpectations, BootTarget } from './target.js';
 import { judgeConsole } from './judge.js';
-import type { BootPhase, BootTestOptions, BootTestResult, FirmwareResult } from './types.js';
+import type { BootFetch, BootPhase, BootRun, BootTestOptions, BootTestResult, FirmwareResult } from './types.js';
 import { consoleText, lastLines } from '../vm/console-text.js';
 import { assertHostReady } from '../vm/host-check.js';
+import { VM_MACHINES } from '../vm/machine.js';
 import { startVm } from '../vm/vm.js';
 
 export const GUEST_PORT = 8080;
 
 export async function runBootTest(config: Config, key: string, options: BootTestOptions): Promise<BootTestResult> {
-  for (const firmware of options.firmwares) await assertHostReady({ firmware });
+  for (const run of options.runs) await assertHostReady(run);
   const target = bootTarget(config, key, GUEST_PORT);
   const { manifest } = await buildImage(config, target.imageName);
-  if (!manifest.variants.x86_64) {
-    throw new MetalbootError(`image ${target.imageName} has no x86_64 variant, and boot-test boots x86_64 VMs only`, { hint: 'add x86_64 to the image\'s arch' });
+  const arches = [...new Set(options.runs.map((run) => run.arch))];
+  const lacking = arches.filter((arch) => !manifest.variants[arch]);
+  if (lacking.length > 0) {
+    const has = Object.keys(manifest.variants);
+    throw new MetalbootError(`image ${target.imageName} has no ${lacking.join(' or ')} variant to boot`, {
+      hint: `it has ${has.join(' and ') || 'no variant'}: give --arch ${has.length > 1 ? 'both' : has[0] ?? 'x86_64'}, or add ${lacking.join(' and ')} to the image's arch`,
+    });
   }
   const secret = await loadServerSecret(config.server.stateDir);
-  const expected = bootExpectations(target, manifest, secret);
+  const expected = new Map(arches.map((arch) => [arch, bootExpectations(target, manifest, secret, arch)] as const));
   const workDir = await mkdtemp(join(tmpdir(), 'mb-boot-'));
   const server = await startServer({
     config: target.config, secret, listen: false, socketPath: join(workDir, 'server.sock'), eventsFile: join(workDir, 'events.db'),
@@ -50,17 +57,19 @@ export async function runBootTest(config: Config, key: string, options: BootTest
   process.on('SIGINT', interrupted);
   process.on('SIGTERM', interrupted);
   try {
-    for (const firmware of options.firmwares) results.push(await bootOnce(target, server, firmware, expected, join(workDir, firmware), options));
+    for (const run of options.runs) {
+      results.push(await bootOnce(target, server, run, expected.get(run.arch)!, join(workDir, `${run.arch}-${run.firmware}`), options));
+    }
   } finally {
     process.off('SIGINT', interrupted);
     process.off('SIGTERM', interrupted);
     await server.close(1_000);
     if (!options.keepDir) await rm(workDir, { recursive: true, force: true });
   }
-  return { image: target.imageName, device: target.device.name, expectedArgs: expected.kernelArgs, results, workDir };
+  return { image: target.imageName, device: target.device.name, results, workDir };
 }
 
-async function bootOnce(target: BootTarget, server: RunningServer, firmware: Firmware, expected: BootExpectations, dir: string, options: BootTestOptions): Promise<FirmwareResult> {
+async function bootOnce(target: BootTarget, server: RunningServer, run: BootRun, expected: BootExpectations, dir: string, options: BootTestOptions): Promise<FirmwareResult> {
   const phases: Partial<Record<BootPhase, number>> = {};
   let reached: BootPhase = 'vm started';
   let started = Date.now();
@@ -68,16 +77,19 @@ async function bootOnce(target: BootTarget, server: RunningServer, firmware: Fir
     if (phases[phase] !== undefined) return;
     phases[phase] = Date.now() - started;
     reached = phase;
-    options.onPhase?.(firmware, phase, phases[phase], detail);
+    options.onPhase?.(run, phase, phases[phase], detail);
   };
   const fetches: Partial<Record<'kernel' | 'initrd', number>> = {};
+  const fetched: BootFetch[] = [];
   const unsubscribe = server.context.events.subscribe((event: BootEvent) => {
     if (event.device !== target.device.name) return;
-    if (event.kind === 'kernel' || event.kind === 'initrd') fetches[event.kind] = (fetches[event.kind] ?? 0) + 1;
-    if (event.kind === 'script' || event.kind === 'kernel' || event.kind === 'initrd') note(event.kind, event.path);
+    if (event.kind !== 'script' && event.kind !== 'kernel' && event.kind !== 'initrd') return;
+    if (event.kind !== 'script') fetches[event.kind] = (fetches[event.kind] ?? 0) + 1;
+    fetched.push({ kind: event.kind, path: event.path ?? '' });
+    note(event.kind, event.path);
   });
   const vm = await startVm({
-    firmware, workDir: dir, bootUrl: `${target.config.server.publicUrl}/ipxe/${encodeURIComponent(target.device.name)}`,
+    ...run, workDir: dir, bootUrl: `${target.config.server.publicUrl}/ipxe/${encodeURIComponent(target.device.name)}`,
     forwards: [{ guestPort: GUEST_PORT, socketPath: server.socketPath! }],
     ...(target.device.macs[0] ? { mac: target.device.macs[0] } : {}),
     ...(target.device.uuid ? { uuid: target.device.uuid } : {}),
@@ -86,20 +98,21 @@ async function bootOnce(target: BootTarget, server: RunningServer, firmware: Fir
   started = Date.now();
   note('vm started');
   const deadline = started + options.timeoutMs;
-  const kernelLog = expected.console === 'ttyS0' ? vm.ttyS0Log : vm.ttyS1Log;
-  const readKernelConsole = async (): Promise<string> => consoleText(await readFile(kernelLog, 'utf8').catch(() => ''));
+  const kernelLog = vm.serialLogs[expected.console] ?? vm.consoleLog;
+  const readText = async (file: string): Promise<string> => consoleText(await readFile(file, 'utf8').catch(() => ''));
   const expectations = { kernelArgs: expected.kernelArgs, timeoutMs: options.timeoutMs, ...(options.expect ? { success: options.expect } : {}) };
   let error: string | undefined;
   try {
     for (;;) {
       const done = await Promise.race([vm.exited.then(() => true), sleep(300).then(() => false)]);
       const verdict = judgeConsole({
-        console: await readKernelConsole(),
-        firmware: consoleText(await readFile(vm.ttyS0Log, 'utf8').catch(() => '')),
+        console: await readText(kernelLog),
+        firmware: await readText(vm.firmwareLog),
         fetches,
         ...(done ? { exited: { code: await vm.exited } } : {}),
         timedOut: Date.now() > deadline,
       }, expectations);
+      if (verdict.ipxe) note('ipxe');
       if (verdict.kernelUp) note('kernel up');
       if (verdict.outcome === 'success') note('success');
       if (verdict.outcome !== 'booting') {
@@ -111,13 +124,16 @@ async function bootOnce(target: BootTarget, server: RunningServer, firmware: Fir
     unsubscribe();
     await vm.stop();
   }
-  const consoleLog = await readKernelConsole();
-  if (!error) return { firmware, ok: true, phases, reached, consoleLog };
-  const firmwareLog = consoleText(await readFile(vm.ttyS0Log, 'utf8').catch(() => ''));
+  const consoleLog = await readText(kernelLog);
+  const result = { ...run, phases, reached, expectedArgs: expected.kernelArgs, fetched, consolePort: expected.console, consoleLog };
+  if (!error) return { ...result, ok: true };
   const tail = lastLines(consoleLog, 40);
-  const fromKernel = tail.length > 0 && expected.console === 'ttyS1';
+  const shared = kernelLog === vm.firmwareLog; // arm64's ttyAMA0, or an x86 kernel told to use ttyS0
+  const fromKernel = shared || tail.length > 0;
+  const firmwarePort = VM_MACHINES[run.arch].firmwareConsole;
   return {
-    firmware, ok: false, phases, reached, error, consoleLog,
-    consoleTail: fromKernel ? tail : lastLines(firmwareLog, 40), consoleTailFrom: fromKernel ? 'ttyS1' : 'ttyS0 (firmware and iPXE)',
+    ...result, ok: false, error,
+    consoleTail: fromKernel ? tail : lastLines(await readText(vm.firmwareLog), 40),
+    consoleTailFrom: shared ? `${expected.console} (firmware, iPXE and the kernel)` : fromKernel ? expected.console : `${firmwarePort} (firmware and iPXE)`,
   };
 }

@@ -3,7 +3,7 @@
  * 10.0.2.2), the device to boot (a configured one, or a synthesized `boot-test` device for a bare
  * image), and the kernel arguments its console must show.
  */
-import type { Config, DeviceConfig } from '../config/types.js';
+import type { Arch, Config, DeviceConfig } from '../config/types.js';
 import { DEFAULT_BOND } from '../config/types.js';
 import { deviceToken } from '../config/device-token.js';
 import { findDevice } from '../config/lookup.js';
@@ -11,6 +11,8 @@ import { UsageError } from '../errors.js';
 import type { ImageManifest } from '../image/manifest.js';
 import { kernelLine, serialConsole } from '../ipxe/kernel-line.js';
 import { GUEST_HOST_IP } from '../vm/guest-net.js';
+import type { VmSerial } from '../vm/machine.js';
+import { VM_MACHINES } from '../vm/machine.js';
 
 export interface BootTarget {
   readonly config: Config;
@@ -41,9 +43,6 @@ export function bootTarget(config: Config, key: string, guestPort: number): Boot
   return { config: { ...config, server, devices: { ...config.devices, [name]: device } }, device, imageName: key, synthesized: true };
 }
 
-/** The VM's serial ports (vm/qemu-args.ts): ttyS0 also carries firmware and iPXE, ttyS1 is Metal's SOS console. */
-export type VmSerial = 'ttyS0' | 'ttyS1';
-
 export interface BootExpectations {
   /**
    * Arguments the `Kernel command line:` must hold, in order: the device's whole kernel line
@@ -52,20 +51,24 @@ export interface BootExpectations {
    * holding a space, non-ASCII) are left out.
    */
   readonly kernelArgs: string[];
-  /** Where the kernel's messages land: the line's serial console (ttyS1 when it names none of the VM's ports). */
+  /**
+   * Where the kernel's messages land (vm/machine.ts): on x86_64 the line's serial console (ttyS0
+   * or, when it names neither of the VM's ports, ttyS1); on arm64 the one UART, ttyAMA0.
+   */
   readonly console: VmSerial;
 }
 
-export function bootExpectations(target: BootTarget, manifest: ImageManifest, secret: string): BootExpectations {
+export function bootExpectations(target: BootTarget, manifest: ImageManifest, secret: string, arch: Arch): BootExpectations {
   const image = target.config.images[target.imageName];
-  const variant = manifest.variants.x86_64;
-  if (!image || !variant) return { kernelArgs: [], console: 'ttyS1' };
+  const variant = manifest.variants[arch];
+  const machine = VM_MACHINES[arch];
+  if (!image || !variant) return { kernelArgs: [], console: machine.console };
   const line = kernelLine({
     device: target.device, image, variant, baseUrl: target.config.server.publicUrl, token: deviceToken(secret, target.device.name),
   });
   const unit = serialConsole(line.console)?.unit;
   return {
     kernelArgs: line.args.map(({ arg }) => arg).filter((arg) => /^[\x21-\x7e]+$/.test(arg) && !arg.includes('"')),
-    console: unit === 0 ? 'ttyS0' : 'ttyS1',
+    console: arch === 'x86_64' && unit === 0 ? 'ttyS0' : machine.console,
   };
 }

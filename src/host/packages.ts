@@ -5,7 +5,9 @@
  * never only in one of them. Pure data.
  */
 import {
-  IPXE_ROM_BIOS, IPXE_ROM_EFI, NETBOOT_INITRD, NETBOOT_KERNEL, OVMF_CODE, OVMF_VARS, QEMU_X86, SEABIOS,
+  AAVMF_CODE, AAVMF_VARS, DEBIAN_ARCHIVE_KEYRING, IPXE_ROM_BIOS, IPXE_ROM_EFI, IPXE_TRIXIE_ARM64_EFI, IPXE_TRIXIE_ROOT, IPXE_TRIXIE_SNPONLY_EFI,
+  IPXE_TRIXIE_UNDIONLY_KPXE, IPXE_TRIXIE_X86_64_EFI, NETBOOT_ARM64_INITRD, NETBOOT_ARM64_KERNEL, NETBOOT_INITRD, NETBOOT_KERNEL,
+  OVMF_CODE, OVMF_VARS, QEMU_AARCH64, QEMU_X86, SEABIOS,
 } from './debian-files.js';
 
 /** Who installs a group: the test suite (global setup), the demo; CI installs every group. */
@@ -14,12 +16,20 @@ export type Consumer = 'tests' | 'demo' | 'ci';
 export interface DebianPackage {
   readonly name: string;
   /**
-   * A suite to take it from instead of the machine's default release (e.g. `trixie`): installed as
-   * `name/suite`. That suite must be in the machine's apt sources.
+   * A suite to take it from instead of the machine's default release (e.g. `trixie`). Installed as
+   * `name/suite` (that suite must then be in the machine's apt sources), or, with `unpackInto`,
+   * fetched from it through a private apt configuration.
    */
   readonly suite?: string;
   /** Absolute paths of files it installs; all present means installed. */
   readonly proves: readonly string[];
+  /**
+   * Not installed but unpacked here (`dpkg-deb -x`), after `apt-get download name/suite` with a
+   * private apt configuration (its own sources list for `suite`, lists and cache; see unpack.ts):
+   * the host's dpkg state, apt sources and other packages stay as they are. Needs `suite`; the
+   * files it `proves` are under this directory.
+   */
+  readonly unpackInto?: string;
 }
 
 export interface PackageGroup {
@@ -53,6 +63,33 @@ export const PACKAGE_GROUPS: readonly PackageGroup[] = [
       { name: 'seabios', proves: [SEABIOS] },
       { name: 'ovmf', proves: [OVMF_CODE, OVMF_VARS] },
       { name: 'ipxe-qemu', proves: [IPXE_ROM_BIOS, IPXE_ROM_EFI] },
+    ],
+  },
+  {
+    purpose: 'apt and the Debian archive keys: metalboot mirror resolves with apt; packages of another suite are fetched with them (unpack.ts)',
+    neededBy: ['tests'],
+    packages: [
+      { name: 'apt', proves: [bin('apt-get')] },
+      { name: 'debian-archive-keyring', proves: [DEBIAN_ARCHIVE_KEYRING] },
+    ],
+  },
+  {
+    purpose: 'arm64 VMs: QEMU for aarch64, AAVMF (UEFI for the virt machine), the Debian installer for arm64',
+    neededBy: ['tests'],
+    packages: [
+      { name: 'qemu-system-arm', proves: [QEMU_AARCH64] },
+      { name: 'qemu-efi-aarch64', proves: [AAVMF_CODE, AAVMF_VARS] },
+      { name: 'debian-installer-12-netboot-arm64', proves: [NETBOOT_ARM64_KERNEL, NETBOOT_ARM64_INITRD] },
+    ],
+  },
+  {
+    purpose: 'Debian 13\'s iPXE binaries (arm64 UEFI; x86-64 UEFI and BIOS for own-L2 boots), unpacked into a cache: Debian 12 has no arm64 iPXE',
+    neededBy: ['tests'],
+    packages: [
+      {
+        name: 'ipxe', suite: 'trixie', unpackInto: IPXE_TRIXIE_ROOT,
+        proves: [IPXE_TRIXIE_ARM64_EFI, IPXE_TRIXIE_X86_64_EFI, IPXE_TRIXIE_SNPONLY_EFI, IPXE_TRIXIE_UNDIONLY_KPXE],
+      },
     ],
   },
   {
@@ -103,13 +140,11 @@ export const PACKAGE_GROUPS: readonly PackageGroup[] = [
     packages: FOREIGN_ARCH_BUILD_PACKAGES,
   },
   {
-    purpose: 'partial Debian mirrors (metalboot mirror): apt resolves, gpgv verifies; gpg signs the tests\' fake upstream',
+    purpose: 'partial Debian mirrors (metalboot mirror): gpgv verifies (apt, the keyring: above); gpg signs the tests\' fake upstream',
     neededBy: ['tests'],
     packages: [
-      { name: 'apt', proves: [bin('apt-get')] },
       { name: 'gpgv', proves: [bin('gpgv')] },
       { name: 'gpg', proves: [bin('gpg')] },
-      { name: 'debian-archive-keyring', proves: ['/usr/share/keyrings/debian-archive-keyring.gpg'] },
     ],
   },
   {

@@ -38,7 +38,6 @@ export const QEMU_BINARY = 'qemu-system-x86_64';
 export const DEFAULT_MEMORY_MB = 1024;
 export const DEFAULT_CPUS = 1;
 
-
 /** QEMU's option parser splits on `,`; a literal comma inside a value is written `,,`. */
 export function qemuOptValue(value: string): string {
   return value.replaceAll(',', ',,');
@@ -78,6 +77,18 @@ export function qemuArgs(input: QemuArgsInput): string[] {
 }
 
 function validate(input: QemuArgsInput): void {
+  validateCommon(input);
+  if (input.firmware === 'uefi' && !input.ovmfVars) {
+    throw new UsageError('qemu: UEFI needs ovmfVars, a writable per-VM copy of OVMF_VARS_4M.fd');
+  }
+  for (const [name, path] of [['ttyS0Log', input.ttyS0Log], ['ttyS1Log', input.ttyS1Log]] as const) {
+    // `-serial file:` takes the rest of the argument verbatim, so only emptiness matters.
+    if (!path) throw new UsageError(`qemu: ${name} must be a file path`);
+  }
+}
+
+/** What every VM's argv checks, whatever its arch: boot URL, MAC, UUID, memory and CPUs. */
+export function validateCommon(input: Pick<QemuArgsInput, 'bootUrl' | 'mac' | 'uuid' | 'memoryMb' | 'cpus'>): void {
   if (!/^(https?|tftp):\/\//.test(input.bootUrl)) {
     throw new UsageError(`qemu: boot URL "${input.bootUrl}" must start with http://, https:// or tftp://`);
   }
@@ -93,12 +104,5 @@ function validate(input: QemuArgsInput): void {
   }
   if (input.cpus !== undefined && (!Number.isInteger(input.cpus) || input.cpus < 1)) {
     throw new UsageError(`qemu: cpus must be a positive integer, got ${input.cpus}`);
-  }
-  if (input.firmware === 'uefi' && !input.ovmfVars) {
-    throw new UsageError('qemu: UEFI needs ovmfVars, a writable per-VM copy of OVMF_VARS_4M.fd');
-  }
-  for (const [name, path] of [['ttyS0Log', input.ttyS0Log], ['ttyS1Log', input.ttyS1Log]] as const) {
-    // `-serial file:` takes the rest of the argument verbatim, so only emptiness matters.
-    if (!path) throw new UsageError(`qemu: ${name} must be a file path`);
   }
 }

@@ -1,25 +1,27 @@
 /**
- * Starts one network-booting QEMU VM inside a private network namespace and follows its console.
+ * Starts one network-booting QEMU VM (x86_64 or arm64, machine.ts) inside a private network
+ * namespace and follows its console.
  *
- *   metalboot ──spawn, own process group──▶ unshare -n node -e RELAY_SCRIPT ──▶ qemu-system-x86_64
+ *   metalboot ──spawn, own process group──▶ unshare -n node -e RELAY_SCRIPT ──▶ qemu-system-x86_64|aarch64
  *                                            (lo up; 127.0.0.1:guestPort → host unix socket)
  *
  * The guest reaches 10.0.2.2:<guestPort> (QEMU user networking → the namespace's loopback → the
  * relay → the unix socket the metalboot server listens on). Nothing else is reachable.
  */
-import { copyFile, mkdir, readFile, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { readFile } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
+import type { Arch } from '../config/types.js';
 import { MetalbootError } from '../errors.js';
 import { consoleText, lastLines } from './console-text.js';
-import { OVMF_VARS } from '../host/debian-files.js';
 import { assertHostReady } from './host-check.js';
+import type { VmSerial } from './machine.js';
+import { VM_MACHINES } from './machine.js';
 import { spawnInNetns } from './netns.js';
-import { QEMU_BINARY, qemuArgs } from './qemu-args.js';
-import type { QemuArgsInput } from './qemu-args.js';
+import { prepareVmFiles } from './vm-files.js';
+import type { VmFilesInput } from './vm-files.js';
 
-export interface StartVmOptions extends Omit<QemuArgsInput, 'ttyS0Log' | 'ttyS1Log' | 'ovmfVars'> {
-  /** Logs (ttyS0.log, ttyS1.log, qemu.log) and the per-VM OVMF vars copy go here. */
+export interface StartVmOptions extends VmFilesInput {
+  /** Logs (`<serial port>.log`, qemu.log) and the per-VM firmware vars copy go here. */
   workDir: string;
   /** Inside the namespace: 127.0.0.1:guestPort (the guest's 10.0.2.2:guestPort) → unix socket on the host fs. */
   forwards: { guestPort: number; socketPath: string }[];
@@ -32,13 +34,18 @@ export interface StartVmOptions extends Omit<QemuArgsInput, 'ttyS0Log' | 'ttyS1L
 }
 
 export interface RunningVm {
-  ttyS0Log: string;
-  ttyS1Log: string;
+  readonly arch: Arch;
+  /** The log of each serial port: ttyS0 and ttyS1 on x86_64, ttyAMA0 on arm64. */
+  readonly serialLogs: Readonly<Partial<Record<VmSerial, string>>>;
+  /** Linux's console by default, Metal's SOS console (ttyS1; arm64: ttyAMA0). */
+  readonly consoleLog: string;
+  /** Where firmware and iPXE print (ttyS0; arm64: ttyAMA0, the same file as consoleLog). */
+  readonly firmwareLog: string;
   /** QEMU's own stdout/stderr (and the relay's messages). */
   qemuLog?: string;
   /** Process group id of the VM (relay + QEMU). */
   pid?: number;
-  /** Polls the ttyS1 log (as plain text); rejects with the last 40 lines on timeout or VM exit. */
+  /** Polls the console log (as plain text); rejects with the last 40 lines on timeout or VM exit. */
   waitForConsole(pattern: RegExp, timeoutMs: number): Promise<RegExpMatchArray>;
   readConsole(): Promise<string>;
   stop(): Promise<void>;
@@ -49,30 +56,22 @@ export interface RunningVm {
 const POLL_MS = 250;
 
 export async function startVm(opts: StartVmOptions): Promise<RunningVm> {
-  await assertHostReady({ firmware: opts.firmware, ...(opts.ovmfCode ? { ovmfCode: opts.ovmfCode } : {}) });
-  await mkdir(opts.workDir, { recursive: true });
-  const ttyS0Log = join(opts.workDir, 'ttyS0.log');
-  const ttyS1Log = join(opts.workDir, 'ttyS1.log');
-  const qemuLog = join(opts.workDir, 'qemu.log');
-  await Promise.all([writeFile(ttyS0Log, ''), writeFile(ttyS1Log, ''), writeFile(qemuLog, '')]);
-  let serconFile: string | undefined;
-  if (opts.firmware === 'bios') {
-    serconFile = join(opts.workDir, 'sercon-port.bin');
-    await writeFile(serconFile, Buffer.from([0xf8, 0x03])); // COM1 = ttyS0
-  }
-  let ovmfVars: string | undefined;
-  if (opts.firmware === 'uefi') {
-    ovmfVars = join(opts.workDir, 'OVMF_VARS.fd');
-    await copyFile(OVMF_VARS, ovmfVars);
-  }
-  const { workDir: _w, forwards, timeoutMs, keep, unref, ...argsInput } = opts;
-  const args = qemuArgs({ ...argsInput, ttyS0Log, ttyS1Log, ...(ovmfVars ? { ovmfVars } : {}), ...(serconFile ? { serconFile } : {}) });
+  const arch = opts.arch ?? 'x86_64';
+  const machine = VM_MACHINES[arch];
+  await assertHostReady({
+    arch, firmware: opts.firmware,
+    ...(opts.ovmfCode ? { ovmfCode: opts.ovmfCode } : {}), ...(opts.aavmfCode ? { aavmfCode: opts.aavmfCode } : {}), ...(opts.ipxeEfi ? { ipxeEfi: opts.ipxeEfi } : {}),
+  });
+  const { workDir, forwards, timeoutMs, keep, unref, ...input } = opts;
+  const { file, args, serialLogs, qemuLog } = await prepareVmFiles(input, workDir);
   const proc = await spawnInNetns({
-    file: QEMU_BINARY, args, forwards, output: { file: qemuLog },
+    file, args, forwards, output: { file: qemuLog },
     ...(timeoutMs === undefined ? {} : { timeoutMs }), ...(keep ? { keep } : {}), ...(unref ? { unref } : {}),
   });
+  const consoleLog = serialLogs[machine.console] ?? '';
+  const firmwareLog = serialLogs[machine.firmwareConsole] ?? '';
 
-  const readConsole = async (): Promise<string> => readFile(ttyS1Log, 'utf8');
+  const readConsole = async (): Promise<string> => readFile(consoleLog, 'utf8');
 
   async function waitForConsole(pattern: RegExp, waitMs: number): Promise<RegExpMatchArray> {
     const deadline = Date.now() + waitMs;
@@ -86,7 +85,7 @@ export async function startVm(opts: StartVmOptions): Promise<RunningVm> {
         const tail = lastLines(text, 40).join('\n');
         const qemuOut = (await readFile(qemuLog, 'utf8').catch(() => '')).trim();
         throw new MetalbootError(
-          `console never showed ${String(pattern)}: ${why}.\n--- last 40 lines of ttyS1 (${ttyS1Log}) ---\n${tail || '(empty)'}` +
+          `console never showed ${String(pattern)}: ${why}.\n--- last 40 lines of ${machine.console} (${consoleLog}) ---\n${tail || '(empty)'}` +
             (qemuOut ? `\n--- qemu (${qemuLog}) ---\n${lastLines(qemuOut, 10).join('\n')}` : ''),
           { code: 'E_CONSOLE_TIMEOUT', hint: 'the console lines above show how far the boot got' },
         );
@@ -95,5 +94,5 @@ export async function startVm(opts: StartVmOptions): Promise<RunningVm> {
     }
   }
 
-  return { ttyS0Log, ttyS1Log, qemuLog, pid: proc.pgid, waitForConsole, readConsole, stop: proc.stop, exited: proc.exited };
+  return { arch, serialLogs, consoleLog, firmwareLog, qemuLog, pid: proc.pgid, waitForConsole, readConsole, stop: proc.stop, exited: proc.exited };
 }

@@ -6,18 +6,19 @@ import { aptLine } from '../../src/host/apt.js';
 import { ensurePackages } from '../../src/host/ensure.js';
 import { missingPackages } from '../../src/host/files.js';
 import type { DebianPackage } from '../../src/host/packages.js';
-import { PACKAGE_GROUPS, packageProviding, packagesFor } from '../../src/host/packages.js';
+import { PACKAGE_GROUPS, aptName, packageProviding, packagesFor } from '../../src/host/packages.js';
 import { hostRequirements } from '../../src/vm/host-check.js';
 
 const names = (packages: readonly DebianPackage[]): string[] => packages.map((pkg) => pkg.name);
 
 describe('the one list of Debian packages', () => {
-  it('lists each package once, proved by absolute paths', () => {
+  it('lists each package (name/suite) once, proved by absolute paths, an unpacked one by files under its directory', () => {
     const all = PACKAGE_GROUPS.flatMap((group) => group.packages);
-    expect(new Set(names(all)).size).toBe(all.length);
+    expect(new Set(all.map(aptName)).size).toBe(all.length);
     for (const pkg of all) {
       expect(pkg.proves.length).toBeGreaterThan(0);
-      for (const file of pkg.proves) expect(file).toMatch(/^\//);
+      for (const file of pkg.proves) expect(file).toMatch(pkg.unpackInto ? new RegExp(`^${pkg.unpackInto}/`) : /^\//);
+      if (pkg.unpackInto) expect(pkg.suite).toBeDefined();
     }
   });
 
@@ -31,10 +32,11 @@ describe('the one list of Debian packages', () => {
   });
 
   it('names a listed package for every file the VM host check needs', () => {
-    for (const options of [{ firmware: 'bios' as const, disk: true }, { firmware: 'uefi' as const, disk: true }]) {
+    for (const options of [{ firmware: 'bios' as const, disk: true }, { firmware: 'uefi' as const, disk: true }, { arch: 'arm64' as const, firmware: 'uefi' as const, disk: true }]) {
       for (const req of hostRequirements(options)) expect(packagesFor('ci')).toContain(req.debianPackage);
     }
     expect(hostRequirements({ firmware: 'uefi' }).map((req) => req.debianPackage.name)).toEqual(['qemu-system-x86', 'util-linux', 'iproute2', 'ipxe-qemu', 'ovmf', 'ovmf']);
+    expect(hostRequirements({ arch: 'arm64', firmware: 'uefi' }).map((req) => aptName(req.debianPackage))).toEqual(['qemu-system-arm', 'util-linux', 'iproute2', 'qemu-efi-aarch64', 'qemu-efi-aarch64', 'ipxe/trixie']);
     expect(packageProviding('/usr/bin/unmkinitramfs')?.name).toBe('initramfs-tools-core');
   });
 
@@ -89,7 +91,7 @@ describe('ensurePackages', () => {
   it('fails when an install leaves a listed file missing (the list is wrong for this release)', async () => {
     const wrong = { name: 'wrong-pkg', proves: [join(dir, 'never')] };
     await expect(ensurePackages([wrong], { root: true, install: async () => {} })).rejects.toThrow(
-      `apt-get installed wrong-pkg, but some of their files are still missing: ${join(dir, 'never')} (wrong-pkg)`,
+      `wrong-pkg installed or unpacked, but some of their files are still missing: ${join(dir, 'never')} (wrong-pkg)`,
     );
   });
 });

@@ -32,6 +32,22 @@ describe('shipped LinuxKit YAML for Equinix Metal', () => {
     expect(names.indexOf('modprobe')).toBeLessThan(names.indexOf('dhcpcd'));
   });
 
+  /**
+   * What can be shown here of "nicvf before the network" is the YAML's order: LinuxKit runs
+   * `onboot` containers one after the other, in file order, and `services` only after all of them.
+   * The running order itself cannot be shown: there is no linuxkit binary nor its images here, and
+   * QEMU emulates no Cavium ThunderX NIC for nicvf to drive.
+   */
+  it('arm64: nothing that needs the network runs before nicvf is loaded, and the kernel line configures no NIC itself', async () => {
+    const yml = await load('equinix-metal.arm64.yml');
+    const names = yml.onboot.map((o) => o.name);
+    const nicvf = names.indexOf('modprobe');
+    for (const needsNetwork of ['dhcpcd', 'metadata']) expect(names.indexOf(needsNetwork)).toBeGreaterThan(nicvf);
+    expect(names.slice(0, nicvf)).toEqual(['rngd1', 'sysctl']);
+    expect(yml.services.map((s) => s.name)).toContain('sshd'); // a service: after every onboot step
+    expect(yml.kernel.cmdline.split(/\s+/).some((arg) => /^(ip|nfsroot)=/.test(arg))).toBe(false);
+  });
+
   it('pins every image (no floating tags)', async () => {
     for (const file of ['equinix-metal.yml', 'equinix-metal.arm64.yml']) {
       const yml = await load(file);

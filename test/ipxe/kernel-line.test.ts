@@ -90,13 +90,13 @@ describe('a device with kernel_args [console=ttyS0,115200]: script, boot-test an
 
   it("boot-test expects exactly that line on ttyS0, and passes a console showing it", () => {
     const target = bootTarget(config, 'web-1', 8080);
-    const expected = bootExpectations(target, manifests.deb!, SECRET);
+    const expected = bootExpectations(target, manifests.deb!, SECRET, 'x86_64');
     expect(expected.kernelArgs.at(-1)).toBe('console=ttyS0,115200');
     expect(expected.kernelArgs.join(' ')).not.toContain('ttyS1');
     expect(expected.console).toBe('ttyS0');
     const console = `[    0.000000] Kernel command line: ${expected.kernelArgs.join(' ')}\n[   18.9] Run /init as init process\n`;
     expect(judgeConsole({ console, firmware: '', fetches: { kernel: 1, initrd: 1 } }, { kernelArgs: expected.kernelArgs, timeoutMs: 1000 }))
-      .toEqual({ outcome: 'success', kernelUp: true });
+      .toEqual({ outcome: 'success', kernelUp: true, ipxe: false });
   });
 
   it('the preseed installs the system with that console and GRUB on ttyS0 at 115200', async () => {

@@ -30,7 +30,7 @@ async function qemuPid(relayPid: number): Promise<number> {
   for (let i = 0; i < 100; i++) {
     const children = readFileSync(`/proc/${relayPid}/task/${relayPid}/children`, 'utf8').trim();
     for (const pid of children.split(/\s+/).filter(Boolean).map(Number)) {
-      if (readFileSync(`/proc/${pid}/cmdline`, 'utf8').startsWith('qemu-system-x86_64')) return pid;
+      if (readFileSync(`/proc/${pid}/cmdline`, 'utf8').startsWith('qemu-system-')) return pid;
     }
     await sleep(100);
   }
@@ -84,6 +84,22 @@ describe.skipIf(skip)('VM lifecycle', () => {
     await parent;
     expect(await gone(qemu)).toBe(true);
   }, 60_000);
+
+  it('an arm64 VM runs qemu-system-aarch64 with its console on ttyAMA0.log, and stop() ends it', async () => {
+    const vm = await startVm({ arch: 'arm64', firmware: 'uefi', bootUrl: NOWHERE, workDir: join(dir, 'arm64'), forwards: [] });
+    const qemu = await qemuPid(vm.pid ?? 0);
+    expect(readFileSync(`/proc/${qemu}/cmdline`, 'utf8').split('\0')[0]).toBe('qemu-system-aarch64');
+    expect([vm.arch, vm.consoleLog, vm.firmwareLog, Object.keys(vm.serialLogs)]).toEqual(['arm64', join(dir, 'arm64', 'ttyAMA0.log'), join(dir, 'arm64', 'ttyAMA0.log'), ['ttyAMA0']]);
+    await vm.stop();
+    expect(await gone(qemu)).toBe(true);
+  });
+
+  it('refuses an arm64 VM under BIOS, and names the packages when AAVMF or iPXE for arm64 is missing', async () => {
+    await expect(startVm({ arch: 'arm64', firmware: 'bios', bootUrl: NOWHERE, workDir: join(dir, 'armbios'), forwards: [] })).rejects.toThrow('an arm64 VM cannot boot under BIOS: it has UEFI only');
+    await expect(
+      startVm({ arch: 'arm64', firmware: 'uefi', aavmfCode: '/nonexistent/AAVMF_CODE.fd', ipxeEfi: '/nonexistent/ipxe-arm64.efi', bootUrl: NOWHERE, workDir: join(dir, 'noaavmf'), forwards: [] }),
+    ).rejects.toThrow(/cannot start an arm64 VM: missing AAVMF UEFI firmware for arm64 \(\/nonexistent\/AAVMF_CODE.fd, Debian package qemu-efi-aarch64\); Debian 13's iPXE for arm64 UEFI \(\/nonexistent\/ipxe-arm64.efi, Debian package ipxe\/trixie\)/);
+  });
 
   it('names the Debian package when the UEFI firmware is missing', async () => {
     await expect(

@@ -64,7 +64,7 @@ describe.skipIf(skip)('QEMU provider', () => {
     expect(cmdline[1]).toContain('metalboot.qemu=web-1');
     expect(cmdline[1]).toContain('console=ttyS1,115200n8');
     expect(server.context.events.list({ device: 'web-1' }).map((e) => e.kind)).toEqual(['script', 'kernel', 'initrd']);
-    expect(await provider.consoleCommand('web-1')).toEqual({ file: 'tail', args: ['-n', '+1', '-F', vm.ttyS1Log] });
+    expect(await provider.consoleCommand('web-1')).toEqual({ file: 'tail', args: ['-n', '+1', '-F', vm.consoleLog] });
     const other = new QemuProvider({ config });
     expect(await other.getDevice('web-1')).toMatchObject({ state: 'active', alwaysPxe: true, plan: 'qemu-bios' });
     await provider.powerOff('web-1');

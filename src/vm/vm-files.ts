@@ -1,0 +1,66 @@
+/**
+ * A VM's work directory and argv: one empty log per serial port (`<port>.log`) and `qemu.log`,
+ * the per-VM firmware files (a copy of OVMF's or AAVMF's vars store; for SeaBIOS the file that
+ * mirrors its console to ttyS0), then the argv for the VM's arch (qemu-args.ts, qemu-args-arm64.ts).
+ */
+import { copyFile, mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Arch, Firmware } from '../config/types.js';
+import { UsageError } from '../errors.js';
+import { AAVMF_VARS, OVMF_VARS } from '../host/debian-files.js';
+import type { VmSerial } from './machine.js';
+import { VM_MACHINES, supportsFirmware } from './machine.js';
+import { qemuArgs } from './qemu-args.js';
+import type { QemuArgsInput } from './qemu-args.js';
+import { qemuArgsArm64 } from './qemu-args-arm64.js';
+
+export interface VmFilesInput extends Omit<QemuArgsInput, 'ttyS0Log' | 'ttyS1Log' | 'ovmfVars' | 'serconFile'> {
+  /** Default x86_64. */
+  arch?: Arch;
+  /** arm64: AAVMF code other than the package's. */
+  aavmfCode?: string;
+  /** arm64: the iPXE EFI application the firmware runs (default Debian 13's ipxe-arm64.efi). */
+  ipxeEfi?: string;
+}
+
+export interface VmFiles {
+  readonly file: string;
+  readonly args: string[];
+  readonly serialLogs: Readonly<Partial<Record<VmSerial, string>>>;
+  readonly qemuLog: string;
+}
+
+export async function prepareVmFiles(input: VmFilesInput, workDir: string): Promise<VmFiles> {
+  const arch = input.arch ?? 'x86_64';
+  const machine = VM_MACHINES[arch];
+  if (!supportsFirmware(arch, input.firmware)) {
+    throw new UsageError(`an ${arch} VM cannot boot under ${input.firmware.toUpperCase()}: it has ${machine.firmwares.map((f) => f.toUpperCase()).join(' or ')} only`);
+  }
+  await mkdir(workDir, { recursive: true });
+  const logs: Partial<Record<VmSerial, string>> = {};
+  for (const port of machine.serials) logs[port] = join(workDir, `${port}.log`);
+  const qemuLog = join(workDir, 'qemu.log');
+  await Promise.all([...Object.values(logs), qemuLog].map((file) => writeFile(file, '')));
+  const { arch: _arch, aavmfCode, ipxeEfi, ...common } = input;
+  if (arch === 'arm64') {
+    const aavmfVars = join(workDir, 'AAVMF_VARS.fd');
+    await copyFile(AAVMF_VARS, aavmfVars);
+    const { firmware: _uefi, ovmfCode: _ovmf, ...rest } = common;
+    const args = qemuArgsArm64({ ...rest, ttyAMA0Log: logs.ttyAMA0 ?? '', aavmfVars, ...(aavmfCode ? { aavmfCode } : {}), ...(ipxeEfi ? { ipxeEfi } : {}) });
+    return { file: machine.qemuBinary, args, serialLogs: logs, qemuLog };
+  }
+  const firmwareFiles = await x86FirmwareFiles(input.firmware, workDir);
+  const args = qemuArgs({ ...common, ttyS0Log: logs.ttyS0 ?? '', ttyS1Log: logs.ttyS1 ?? '', ...firmwareFiles });
+  return { file: machine.qemuBinary, args, serialLogs: logs, qemuLog };
+}
+
+async function x86FirmwareFiles(firmware: Firmware, workDir: string): Promise<{ serconFile?: string; ovmfVars?: string }> {
+  if (firmware === 'bios') {
+    const serconFile = join(workDir, 'sercon-port.bin');
+    await writeFile(serconFile, Buffer.from([0xf8, 0x03])); // COM1 = ttyS0
+    return { serconFile };
+  }
+  const ovmfVars = join(workDir, 'OVMF_VARS.fd');
+  await copyFile(OVMF_VARS, ovmfVars);
+  return { ovmfVars };
+}
