@@ -5,13 +5,12 @@
  * so one device cannot read another's, nor learn which devices exist.
  */
 import { readFile } from 'node:fs/promises';
-import { checkDeviceToken, deviceToken } from '../../config/device-token.js';
 import type { InstallerRenderInput } from '../../installer/types.js';
 import { templatePath } from '../../installer/template-path.js';
 import type { InstallerKind } from '../../installer/template-path.js';
+import { authorizeAnswer } from '../answer-auth.js';
 import { sendBody, sendError } from '../respond.js';
 import type { Route, RouteCall } from '../route.js';
-import { queryValue } from '../route.js';
 
 
 const SUFFIX: Record<InstallerKind, string> = { preseed: '.cfg', kickstart: '.ks' };
@@ -24,10 +23,9 @@ async function serveInstaller(call: RouteCall, kind: InstallerKind): Promise<voi
   const file = call.params.file ?? '';
   const name = file.endsWith(SUFFIX[kind]) ? file.slice(0, -SUFFIX[kind].length) : undefined;
   const config = ctx.config;
-  const device = name === undefined || !Object.hasOwn(config.devices, name) ? undefined : config.devices[name];
-  if (!device || !checkDeviceToken(ctx.secret, device.name, queryValue(call, 'token'))) {
-    return sendError(res, 404, 'not found', call.route.errors);
-  }
+  const answer = name === undefined ? undefined : authorizeAnswer(call, name);
+  if (!answer) return sendError(res, 404, 'not found', call.route.errors);
+  const { device, token } = answer;
   const image = config.images[device.image]!;
   const template = await readFile(templatePath(image, kind), 'utf8');
   const input: InstallerRenderInput = {
@@ -35,7 +33,7 @@ async function serveInstaller(call: RouteCall, kind: InstallerKind): Promise<voi
     image,
     manifest: await ctx.manifests.get(ctx.stateDir, device.image),
     baseUrl: config.server.publicUrl,
-    token: deviceToken(ctx.secret, device.name),
+    token,
     bondMacs: await ctx.portMacs(device),
     template,
   };

@@ -3,12 +3,11 @@
  * same as a form, at most 16 KiB. Needs the device's own token; without it the answer is the same
  * 404 as for a device that does not exist.
  */
-import { checkDeviceToken } from '../../config/device-token.js';
 import type { PhoneHomeState } from '../../events/types.js';
+import { authorizeAnswer } from '../answer-auth.js';
 import { readBody } from '../body.js';
 import { sendError, sendJson } from '../respond.js';
 import type { Route, RouteCall } from '../route.js';
-import { queryValue } from '../route.js';
 
 const STATES: readonly PhoneHomeState[] = ['running', 'succeeded', 'failed'];
 export const PHONE_HOME_LIMIT = 16 * 1024;
@@ -17,11 +16,9 @@ export const phoneHomeRoute: Route = { methods: ['POST'], path: '/events/:device
 
 async function phoneHome(call: RouteCall): Promise<void> {
   const { ctx, req, res } = call;
-  const name = call.params.device ?? '';
-  const device = Object.hasOwn(ctx.config.devices, name) ? ctx.config.devices[name] : undefined;
-  if (!device || !checkDeviceToken(ctx.secret, device.name, queryValue(call, 'token'))) {
-    return sendError(res, 404, 'not found', call.route.errors);
-  }
+  const answer = authorizeAnswer(call, call.params.device ?? '');
+  if (!answer) return sendError(res, 404, 'not found', call.route.errors);
+  const { device } = answer;
   const body = parseBody(await readBody(req, res, PHONE_HOME_LIMIT));
   if (!body || !STATES.includes(body.state as PhoneHomeState)) {
     const expected = 'body must be JSON {"state": "running"|"succeeded"|"failed", "message": "…"} (or the same as a form)';
