@@ -6,7 +6,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
-import type { BootEvent, BootEventKind, PhoneHomeState } from './types.js';
+import type { BootFacts, BootEvent, BootEventKind, PhoneHomeState } from './types.js';
 
 export type NewBootEvent = Omit<BootEvent, 'id' | 'time'> & { readonly time?: string };
 
@@ -27,6 +27,7 @@ interface Row {
   client: string | null;
   state: string | null;
   message: string | null;
+  facts: string | null;
 }
 
 export type EventListener = (event: BootEvent) => void;
@@ -47,8 +48,10 @@ export class EventStore {
       id INTEGER PRIMARY KEY AUTOINCREMENT, device TEXT NOT NULL, time TEXT NOT NULL, kind TEXT NOT NULL,
       path TEXT, bytes INTEGER, client TEXT, state TEXT, message TEXT);
       CREATE INDEX IF NOT EXISTS events_device ON events (device, id);`);
+    const columns = this.db.prepare('PRAGMA table_info(events)').all() as { name: string }[];
+    if (!columns.some((c) => c.name === 'facts')) this.db.exec('ALTER TABLE events ADD COLUMN facts TEXT');
     this.insert = this.db.prepare(
-      'INSERT INTO events (device, time, kind, path, bytes, client, state, message) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+      'INSERT INTO events (device, time, kind, path, bytes, client, state, message, facts) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
     );
   }
 
@@ -77,7 +80,7 @@ export class EventStore {
     this.db.transaction(() => {
       for (const e of batch) {
         const time = e.time ?? new Date().toISOString();
-        const info = this.insert.run(e.device, time, e.kind, e.path ?? null, e.bytes ?? null, e.client ?? null, e.state ?? null, e.message ?? null);
+        const info = this.insert.run(e.device, time, e.kind, e.path ?? null, e.bytes ?? null, e.client ?? null, e.state ?? null, e.message ?? null, e.facts === undefined ? null : JSON.stringify(e.facts));
         stored.push(compact({ ...e, id: Number(info.lastInsertRowid), time }));
       }
     })();
@@ -128,6 +131,7 @@ function fromRow(row: Row): BootEvent {
     client: row.client ?? undefined,
     state: (row.state ?? undefined) as PhoneHomeState | undefined,
     message: row.message ?? undefined,
+    facts: row.facts === null ? undefined : (JSON.parse(row.facts) as BootFacts),
   });
 }
 

@@ -9,7 +9,17 @@ export type BootEventKind =
   | 'kickstart'
   | 'phone-home'; // POST /events/<device> from the installer or the OS
 
-export type PhoneHomeState = 'running' | 'succeeded' | 'failed';
+/**
+ * What a device reports about itself: `running` (an installer at work), `installed` (the installer
+ * finished; the next boot is from disk), `booted` (the OS is up, with facts), `failed`.
+ * `succeeded` is what older templates send; it means `installed`.
+ */
+export type PhoneHomeState = 'running' | 'installed' | 'booted' | 'failed' | 'succeeded';
+
+export const PHONE_HOME_STATES: readonly PhoneHomeState[] = ['running', 'installed', 'booted', 'failed', 'succeeded'];
+
+/** Facts a booted system reports (kernel line, bond0, addresses…): a flat-ish JSON object from outside. */
+export type BootFacts = Readonly<Record<string, unknown>>;
 
 export interface BootEvent {
   readonly id: number;
@@ -22,4 +32,6 @@ export interface BootEvent {
   readonly client?: string;
   readonly state?: PhoneHomeState;
   readonly message?: string;
+  /** With state `booted` (or `installed`): what the system says about itself, bounded JSON. */
+  readonly facts?: BootFacts;
 }

@@ -55,7 +55,7 @@ export async function waitForReimage(deps: WaitDeps, input: WaitInput): Promise<
   const seenKinds = new Set<string>();
   const onEvent = (event: BootEvent): void => {
     if (event.kind === 'phone-home') {
-      if (event.state === 'succeeded') return settle({ result: 'succeeded', ...(event.message ? { message: event.message } : {}) });
+      if (event.state === 'succeeded' || event.state === 'installed' || event.state === 'booted') return settle({ result: 'succeeded', ...(event.message ? { message: event.message } : {}) });
       if (event.state === 'failed') {
         input.phase('phone-home', `failed${event.message ? `: ${event.message}` : ''}`);
         return settle({ result: 'failed', message: `the installer reported failure${event.message ? `: ${event.message}` : ''}` });

@@ -78,4 +78,16 @@ describe('boot events', () => {
     const unknown = await fetchEvents(f.url, '(unknown)');
     expect(unknown.at(-1)?.kind).toBe('asset');
   });
+
+  it('keeps a booted report\'s facts, and refuses facts that are not a small object', async () => {
+    const url = `${f.url}/events/web-1?token=${f.token('web-1')}`;
+    const post = (body: unknown): Promise<Response> => fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const facts = { cmdline: 'console=ttyS1,115200n8', bond0: { mode: '802.3ad', slaves: ['52:54:00:00:00:01'] } };
+    expect((await post({ state: 'booted', message: 'up', facts })).status).toBe(201);
+    expect((await post({ state: 'booted', facts: ['not', 'an', 'object'] })).status).toBe(422);
+    expect((await post({ state: 'booted', facts: { big: 'x'.repeat(9000) } })).status).toBe(422);
+    const booted = (await fetchEvents(f.url, 'web-1')).filter((e) => e.state === 'booted');
+    expect(booted).toHaveLength(1);
+    expect(booted[0]!.facts).toEqual(facts);
+  });
 });

@@ -3,13 +3,13 @@
  * same as a form, at most 16 KiB. Needs the device's own token; without it the answer is the same
  * 404 as for a device that does not exist.
  */
-import type { PhoneHomeState } from '../../events/types.js';
+import { PHONE_HOME_STATES } from '../../events/types.js';
+import type { BootFacts, PhoneHomeState } from '../../events/types.js';
 import { authorizeAnswer } from '../answer-auth.js';
 import { readBody } from '../body.js';
 import { sendError, sendJson } from '../respond.js';
 import type { Route, RouteCall } from '../route.js';
 
-const STATES: readonly PhoneHomeState[] = ['running', 'succeeded', 'failed'];
 export const PHONE_HOME_LIMIT = 16 * 1024;
 
 export const phoneHomeRoute: Route = { methods: ['POST'], path: '/events/:device', errors: 'json', handler: phoneHome };
@@ -20,13 +20,27 @@ async function phoneHome(call: RouteCall): Promise<void> {
   if (!answer) return sendError(res, 404, 'not found', call.route.errors);
   const { device } = answer;
   const body = parseBody(await readBody(req, res, PHONE_HOME_LIMIT));
-  if (!body || !STATES.includes(body.state as PhoneHomeState)) {
-    const expected = 'body must be JSON {"state": "running"|"succeeded"|"failed", "message": "…"} (or the same as a form)';
+  if (!body || !PHONE_HOME_STATES.includes(body.state as PhoneHomeState)) {
+    const expected = `body must be JSON {"state": ${PHONE_HOME_STATES.map((s) => `"${s}"`).join('|')}, "message": "…", "facts": {…}} (or state and message as a form)`;
     return sendError(res, 422, expected, call.route.errors);
   }
   const message = typeof body.message === 'string' ? body.message.slice(0, 2000) : undefined;
-  const event = ctx.events.recordNow({ device: device.name, kind: 'phone-home', state: body.state as PhoneHomeState, message, client: ctx.clientOf(req) });
+  const facts = factsOf(body.facts);
+  if (facts === null) return sendError(res, 422, `"facts" must be a JSON object of at most ${FACTS_LIMIT} bytes`, call.route.errors);
+  const event = ctx.events.recordNow({
+    device: device.name, kind: 'phone-home', state: body.state as PhoneHomeState, message, client: ctx.clientOf(req),
+    ...(facts ? { facts } : {}),
+  });
   sendJson(res, 201, { id: event.id });
+}
+
+export const FACTS_LIMIT = 8 * 1024;
+
+/** undefined: none given; null: not an object or too large. */
+function factsOf(value: unknown): BootFacts | undefined | null {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return null;
+  return JSON.stringify(value).length <= FACTS_LIMIT ? (value as BootFacts) : null;
 }
 
 function parseBody(text: string): Record<string, unknown> | undefined {
