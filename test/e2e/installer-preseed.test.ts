@@ -86,12 +86,12 @@ async function bootAndCheck(firmware: Firmware, scriptPath: string): Promise<voi
   expect(script.body).toMatch(/^#!ipxe/);
   const token = /\/preseed\/di-1\.cfg\?token=([0-9a-f]+)/.exec(script.body)?.[1];
   expect(token, 'the served script names the per-device preseed with a token').toBeDefined();
-  const vm = await startVm({ firmware, bootUrl: `${BASE}${scriptPath}`, workDir: work, forwards: [{ guestPort: GUEST_PORT, socketPath }], timeoutMs: 560_000 });
+  const vm = await startVm({ firmware, bootUrl: `${BASE}${scriptPath}`, workDir: work, forwards: [{ guestPort: GUEST_PORT, socketPath }], timeoutMs: 720_000 });
   const started = Date.now();
   try {
     const cmdline = await vm.waitForConsole(/Kernel command line: (.*)/, 300_000);
     expect(cmdline[1]).toContain(`url=${BASE}/preseed/${DEVICE}.cfg?token=${token}`);
-    await vm.waitForConsole(new RegExp(preseedLoadedLine(HOSTNAME)), 400_000);
+    await vm.waitForConsole(new RegExp(preseedLoadedLine(HOSTNAME)), 600_000);
     console.log(`installer-preseed ${firmware}: "${preseedLoadedLine(HOSTNAME)}" on ttyS1 after ${((Date.now() - started) / 1000).toFixed(1)} s`);
     const preseeds = server.context.events.list({ device: DEVICE }).filter((e) => e.kind === 'preseed');
     expect(preseeds.map((e) => e.path)).toContain(`/preseed/${DEVICE}.cfg`);
@@ -101,7 +101,10 @@ async function bootAndCheck(firmware: Firmware, scriptPath: string): Promise<voi
     expect(probes.length).toBeGreaterThanOrEqual(1);
     // … then its own preseed, with the token (redacted in the log; authorized, as the event shows).
     expect(requests.some((l) => l.url === `/preseed/${DEVICE}.cfg?token=[redacted]` && l.status === 200)).toBe(true);
-    expect(requests.filter((l) => l.url === scriptPath).map((l) => l.status)).toEqual([200, 200, 200]); // curl, iPXE, d-i
+    // curl, iPXE (which percent-encodes the MAC's colons) and d-i (which sends the boot file as it is)
+    expect(requests.filter((l) => decodeURIComponent(String(l.url)) === scriptPath).map((l) => l.status)).toEqual([200, 200, 200]);
+    const preseedAt = lines.findIndex((l) => l.msg === 'request' && l.url === `/preseed/${DEVICE}.cfg?token=[redacted]`);
+    expect(lines.indexOf(probes[0]!)).toBeLessThan(preseedAt); // the DHCP boot file first, as preseed.sh does
     expect(await vm.readConsole()).not.toMatch(/Failed to (retrieve|process) the preconfiguration file/);
   } finally {
     await vm.stop();
@@ -112,9 +115,9 @@ async function bootAndCheck(firmware: Firmware, scriptPath: string): Promise<voi
 describe.skipIf(skipReason !== undefined)('the Debian installer loads its own preseed under metalboot serve', () => {
   it('bios, boot file /ipxe/<mac>: the per-device preseed is fetched with its token and its line reaches ttyS1', async () => {
     await bootAndCheck('bios', `/ipxe/${MAC}`);
-  }, 600_000);
+  }, 760_000);
 
   it('uefi, boot file /ipxe/<name>: the same', async () => {
     await bootAndCheck('uefi', `/ipxe/${DEVICE}`);
-  }, 600_000);
+  }, 760_000);
 });
