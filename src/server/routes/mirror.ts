@@ -45,9 +45,9 @@ async function servedMirror(ctx: ServerContext, image: string): Promise<ServedMi
   if (!byImage) loaded.set(ctx, (byImage = new Map()));
   let pending = byImage.get(image);
   if (!pending || (await pending.catch(() => undefined))?.generation !== generation) {
-    pending = loadServedMirror(generation);
-    byImage.set(image, pending);
-    pending.catch(() => byImage.delete(image));
+    const loading = loadServedMirror(generation);
+    byImage.set(image, (pending = loading));
+    loading.catch(() => byImage.get(image) === loading && byImage.delete(image));
   }
   return pending.catch(() => undefined);
 }
