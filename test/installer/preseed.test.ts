@@ -42,6 +42,19 @@ describe('renderPreseed', () => {
     expect(injected.exitCode).toBe(0);
   });
 
+  it('points the installer at the local mirror when the image has local_mirror: true (and it passes --checkonly)', async () => {
+    const text = renderPreseed(input({ ...debianImage, localMirror: true } as typeof debianImage, await shipped('preseed/bonded.cfg'), { baseUrl: 'http://10.0.2.2:8080/boot/' }));
+    expect(text).toContain('d-i mirror/protocol string http\n');
+    expect(text).toContain('d-i mirror/http/hostname string 10.0.2.2:8080\n');
+    expect(text).toContain('d-i mirror/http/directory string /boot/mirror/debian12\n');
+    expect(text).toContain('d-i mirror/suite string bookworm\n');
+    expect(text).toMatch(/^d-i apt-setup\/services-select multiselect $/m);
+    const upstream = renderPreseed(input(debianImage, await shipped('preseed/bonded.cfg')));
+    expect(upstream).toContain('d-i mirror/https/hostname string deb.debian.org\n');
+    expect(upstream).toContain('d-i apt-setup/services-select multiselect security, updates\n');
+    expect((await checkonly(text)).exitCode).toBe(0);
+  });
+
   it('debconf-set-selections --checkonly does catch a broken line (the check can fail)', async () => {
     const broken = await checkonly('d-i netcfg/get_hostname\n');
     expect(broken.exitCode).not.toBe(0);
