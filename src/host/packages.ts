@@ -135,6 +135,11 @@ export const PACKAGE_GROUPS: readonly PackageGroup[] = [
     ],
   },
   {
+    purpose: 'the dashboard\'s browser tests: headless Chromium driven by playwright-core (no browser download from npm)',
+    neededBy: ['tests'],
+    packages: [{ name: 'chromium', proves: [bin('chromium')] }],
+  },
+  {
     purpose: 'building rootfs images for the other architecture (maintainer scripts under qemu-user; mmdebstrap checks with arch-test)',
     neededBy: [],
     packages: FOREIGN_ARCH_BUILD_PACKAGES,
