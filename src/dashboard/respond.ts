@@ -1,7 +1,7 @@
 /**
  * How the dashboard answers: every page with the same security headers — a strict
  * Content-Security-Policy (only this origin's script and stylesheet; no inline script or style, no
- * CDN), no framing, no sniffing, no caching, no referrer.
+ * CDN), no framing, no sniffing, no caching, no referrer to other sites (same-origin: with none, Chromium sends `Origin: null` on form posts).
  */
 import type { OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import { sendBody } from '../server/respond.js';
@@ -16,7 +16,7 @@ export const SECURITY_HEADERS: OutgoingHttpHeaders = {
   'Content-Security-Policy': CSP,
   'X-Content-Type-Options': 'nosniff',
   'X-Frame-Options': 'DENY',
-  'Referrer-Policy': 'no-referrer',
+  'Referrer-Policy': 'same-origin',
   'Cache-Control': 'no-store',
 };
 
