@@ -12,6 +12,7 @@ import { renderScriptFor } from '../ipxe/for-device.js';
 import { HttpError } from '../server/respond.js';
 import type { Route, RouteCall, RouteHandler } from '../server/route.js';
 import { queryValue } from '../server/route.js';
+import { consoleTail } from './console-tail.js';
 import { isHttps, sessionCookie } from './cookies.js';
 import { deviceIndex } from './device-index.js';
 import { checkCsrf, checkOrigin, readForm, requireSession, roleForToken, sessionOf } from './gate.js';
@@ -101,13 +102,14 @@ export function dashboardRoutes(options: DashboardOptions = {}): Route[] {
         device, session, remote,
         events: ctx.events.list({ device: device.name }),
         script: await scriptOf(call, device),
+        console: await consoleTail(ctx.stateDir, device.name),
         reimageUnavailable: !action ? 'no provider is configured (metalboot serve with METAL_AUTH_TOKEN set)' : session.role !== 'write' ? 'needs the operator token (METALBOOT_TOKEN); you are logged in read-only' : undefined,
       });
       show(call, session, 'devices', device.name, body, 200, { device: device.name });
     })),
-    route(['GET'], '/ui/devices/:name/history', withSession((call) => {
+    route(['GET'], '/ui/devices/:name/history', withSession(async (call) => {
       const device = configured(call);
-      sendHtml(call.res, 200, historyFragment(call.ctx.events.list({ device: device.name })));
+      sendHtml(call.res, 200, historyFragment(call.ctx.events.list({ device: device.name }), await consoleTail(call.ctx.stateDir, device.name)));
     })),
     route(['POST'], '/ui/devices/:name/reimage', withSession(async (call, session) => {
       const device = configured(call);

@@ -2,6 +2,8 @@
  * The dashboard over plain HTTP (no browser): who gets in, what every page sends as headers, and
  * that actions need the write role and the session's CSRF token. The browser test covers the rest.
  */
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CSP } from '../../src/dashboard/respond.js';
 import { READ_TOKEN, startWorld, WRITE_TOKEN } from './fixture.js';
@@ -112,5 +114,22 @@ describe('dashboard over HTTP', () => {
     expect(page).toContain('#!ipxe');
     expect(page).toContain('token=REDACTED');
     expect(page).not.toContain(token);
+  });
+
+  it('a QEMU device\'s console tail shows as text, without terminal escapes or tokens', async () => {
+    const cookie = cookieOf(await login(READ_TOKEN));
+    const without = await (await fetch(`${world.url}/ui/devices/lk-1`, { headers: { Cookie: cookie } })).text();
+    expect(without).not.toContain('<h2>Console</h2>');
+    // what QEMU's `-serial file:` wrote for a VM of the QEMU provider in this state dir
+    const dir = join(world.config.server.stateDir, 'qemu', 'lk-1');
+    await mkdir(dir, { recursive: true });
+    const lines = Array.from({ length: 60 }, (_, i) => `line ${i}`);
+    await writeFile(join(dir, 'ttyS1.log'), `${lines.join('\r\n')}\r\n\x1b[1;32mmetalboot\x1b[0m: <b>up</b> events=http://x/events/lk-1?token=0123456789abcdef\r\n`);
+    const page = await (await fetch(`${world.url}/ui/devices/lk-1`, { headers: { Cookie: cookie } })).text();
+    const tail = /<pre class="console"[^>]*>([^]*?)<\/pre>/.exec(page)![1]!;
+    expect(tail.split('\n')).toHaveLength(40);
+    expect(tail).toContain('line 59\nmetalboot: &lt;b&gt;up&lt;/b&gt; events=http://x/events/lk-1?token=REDACTED');
+    expect(tail).not.toContain('line 20\n');
+    expect(page).not.toContain('0123456789abcdef');
   });
 });

@@ -26,6 +26,8 @@ export interface DeviceInput {
   readonly remote: ProviderDevice | undefined;
   /** Why re-imaging is not offered, or undefined when it is. */
   readonly reimageUnavailable: string | undefined;
+  /** The QEMU console's last lines, when the device is a QEMU VM of this server's state dir. */
+  readonly console: string | undefined;
   readonly now?: number;
 }
 
@@ -43,7 +45,7 @@ ${reimageForm(input)}
 <section aria-labelledby="boots-title">
 <h2 id="boots-title">Boots</h2>
 <div id="history" data-fragment="${deviceUrl(device.name)}/history">
-${historyFragment(input.events, input.now)}
+${historyFragment(input.events, input.console, input.now)}
 </div>
 </section>
 <section aria-labelledby="script-title">
@@ -62,8 +64,8 @@ function reimageForm(input: DeviceInput): Html {
 </form>`;
 }
 
-/** The boots (newest first) and the latest events: replaced in place when the device's events change. */
-export function historyFragment(events: readonly BootEvent[], now?: number): Html {
+/** The boots (newest first), the latest events and the console tail: replaced in place when the device's events change. */
+export function historyFragment(events: readonly BootEvent[], console: string | undefined, now?: number): Html {
   const boots = bootsOf(events).reverse().slice(0, SHOWN_BOOTS);
   const recent = events.slice(-SHOWN_EVENTS).reverse();
   return html`${boots.length === 0 ? html`<p>No boot seen yet.</p>` : boots.map((boot, i) => html`<article class="boot" aria-label="Boot at ${boot.start}">
@@ -72,5 +74,7 @@ ${timeline(boot, now)}
 </article>`)}
 <h2>Events</h2>
 <table class="data events"><caption>Latest ${recent.length} events, newest first</caption>${EVENT_HEAD}<tbody>
-${recent.map(eventRow)}</tbody></table>`;
+${recent.map(eventRow)}</tbody></table>
+${console === undefined ? '' : html`<h2>Console</h2>
+<pre class="console" aria-label="Serial console, last lines">${console}</pre>`}`;
 }
