@@ -13,7 +13,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startWorld, WEB_ID, WRITE_TOKEN } from './fixture.js';
 import type { World } from './fixture.js';
 
-const CHROMIUM = '/usr/bin/chromium';
+/** Debian's chromium (src/host/packages.ts); METALBOOT_CHROMIUM points elsewhere. */
+const CHROMIUM = process.env.METALBOOT_CHROMIUM ?? '/usr/bin/chromium';
 const SHOTS = join(import.meta.dirname, '../../docs/screenshots');
 const EXTRA_DEVICES = 1000;
 const have = existsSync(CHROMIUM);
