@@ -54,11 +54,15 @@ describe.skipIf(!have)('dashboard in Chromium', () => {
     await page.getByRole('button', { name: 'Log in' }).click();
     await page.waitForURL('**/ui/devices');
     await page.locator('body[data-stream="open"]').waitFor();
-    const loadMs = await page.evaluate(() => {
+    const loadMs = (): Promise<number> => page.evaluate(() => {
       const nav = performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming;
       return Math.round(nav.loadEventEnd - nav.startTime);
     });
-    console.log(`devices page, ${EXTRA_DEVICES + 3} devices: navigation to load ${loadMs} ms (login click to live stream ${Date.now() - started} ms)`);
+    const first = await loadMs();
+    const streaming = Date.now() - started;
+    await page.reload();
+    await page.locator('body[data-stream="open"]').waitFor();
+    console.log(`devices page, ${EXTRA_DEVICES + 3} devices: navigation to load ${first} ms the first time (login click to live stream ${streaming} ms), ${await loadMs()} ms reloaded`);
     expect(await page.locator('#devices tbody tr').count()).toBe(EXTRA_DEVICES + 3);
     const web1 = page.locator('#devices tr[data-device="web-1"]');
     expect(await web1.locator('th').innerText()).toBe('web-1');
