@@ -50,6 +50,8 @@ export interface World {
 export interface WorldOptions {
   /** Extra devices rack-0001…, to measure the devices page at scale. */
   readonly extraDevices?: number;
+  /** Collects the server's log lines (JSON) here instead of discarding them. */
+  readonly log?: string[];
 }
 
 export async function startWorld(options: WorldOptions = {}): Promise<World> {
@@ -108,7 +110,8 @@ ${extra}`;
   let apiUrl = '';
   const provider = (cfg: Config) => loadProvider('metal', { config: cfg, env: { METAL_AUTH_TOKEN: METAL_TOKEN, METAL_API_URL: apiUrl } });
   const { handler, context } = createApp({
-    config, secret: SECRET, events, logger: pino({ level: process.env.TEST_LOG ? 'info' : 'silent' }),
+    config, secret: SECRET, events,
+    logger: options.log ? pino({ level: 'info' }, { write: (line: string) => void options.log!.push(line) }) : pino({ level: process.env.TEST_LOG ? 'info' : 'silent' }),
     uploadToken: WRITE_TOKEN, readToken: READ_TOKEN, extraRoutes: dashboardRoutes({ provider }),
   });
   http.on('request', handler);

@@ -10,8 +10,9 @@ import { READ_TOKEN, startWorld, WRITE_TOKEN } from './fixture.js';
 import type { World } from './fixture.js';
 
 let world: World;
+const log: string[] = [];
 beforeAll(async () => {
-  world = await startWorld();
+  world = await startWorld({ log });
 });
 afterAll(async () => {
   await world?.close();
@@ -53,6 +54,18 @@ describe('dashboard over HTTP', () => {
       expect(cookie).toMatch(/^metalboot_session=[A-Za-z0-9_-]{43}; Path=\/ui; HttpOnly; SameSite=Strict; Max-Age=\d+$/);
       expect(cookie).not.toContain(token);
     }
+  });
+
+  it('the server log names refused logins and sessions started, never a token or a session id', async () => {
+    const before = log.length;
+    await login('wrong-token-4455');
+    const cookie = cookieOf(await login(WRITE_TOKEN));
+    await fetch(`${world.url}/ui/devices`, { headers: { Cookie: cookie } });
+    const lines = log.slice(before).join('');
+    expect(lines).toContain('dashboard login refused: wrong token');
+    expect(lines).toContain('"role":"write","msg":"dashboard login"');
+    expect(lines).toContain('"url":"/ui/devices"');
+    for (const secret of ['wrong-token-4455', WRITE_TOKEN, cookie.split('=')[1]!]) expect(lines).not.toContain(secret);
   });
 
   it('a login posted from another site is refused', async () => {

@@ -1,6 +1,7 @@
 /** The dashboard's pure parts: escaping, boots and phases, sessions. */
 import { describe, expect, it } from 'vitest';
 import type { BootEvent } from '../../src/events/types.js';
+import { isHttps, sessionCookie } from '../../src/dashboard/cookies.js';
 import { escapeHtml, html } from '../../src/dashboard/html.js';
 import { bootsOf, nextStatus, phaseOf } from '../../src/dashboard/phases.js';
 import { SESSION_TTL_MS, SessionStore } from '../../src/dashboard/sessions.js';
@@ -61,5 +62,16 @@ describe('sessions', () => {
     expect(store.get('guess')).toBeUndefined();
     now = SESSION_TTL_MS;
     expect(store.get(a.id)).toBeUndefined();
+  });
+});
+
+describe('the session cookie', () => {
+  it('is Secure over https: a TLS socket, or a trusted proxy saying so', () => {
+    expect(sessionCookie('abc', { secure: true, maxAgeSeconds: 60 })).toBe('metalboot_session=abc; Path=/ui; HttpOnly; SameSite=Strict; Max-Age=60; Secure');
+    const req = (encrypted: boolean, proto?: string) => ({ socket: { encrypted }, headers: proto ? { 'x-forwarded-proto': proto } : {} }) as never;
+    expect(isHttps(req(true), false)).toBe(true);
+    expect(isHttps(req(false, 'https'), true)).toBe(true);
+    expect(isHttps(req(false, 'https'), false)).toBe(false); // an untrusted client cannot claim it
+    expect(isHttps(req(false, 'http'), true)).toBe(false);
   });
 });
