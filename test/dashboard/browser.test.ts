@@ -49,9 +49,11 @@ describe.skipIf(!have)('dashboard in Chromium', () => {
     await shot('login');
     expect((await page.context().cookies()).length).toBe(0);
 
-    await page.getByLabel('Operator token').fill(WRITE_TOKEN);
+    // by keyboard: the refused page focuses the token field again; Enter submits
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('token');
     const started = Date.now();
-    await page.getByRole('button', { name: 'Log in' }).click();
+    await page.keyboard.type(WRITE_TOKEN);
+    await page.keyboard.press('Enter');
     await page.waitForURL('**/ui/devices');
     await page.locator('body[data-stream="open"]').waitFor();
     const loadMs = (): Promise<number> => page.evaluate(() => {
@@ -141,7 +143,17 @@ describe.skipIf(!have)('dashboard in Chromium', () => {
     expect(await page.evaluate(() => (window as unknown as { __xss?: number }).__xss)).toBeUndefined();
     expect(await page.locator('#history img').count()).toBe(0);
     await page.goto(`${world.url}/ui/events`);
+    await page.locator('body[data-stream="open"]').waitFor();
     await shot('events');
+    // filtered as you type, and rows arriving live obey the filter
+    await page.getByLabel('Device').fill('web-1');
+    await expect.poll(() => page.locator('#events tbody tr:visible').count()).toBe(0);
+    await world.fetchScript('web-2');
+    await expect.poll(() => page.locator('#events tbody tr').first().innerText()).toContain('/ipxe/web-2');
+    expect(await page.locator('#events tbody tr:visible').count()).toBe(0);
+    await page.getByLabel('Device').fill('');
+    await page.getByLabel('Kind').selectOption('script');
+    expect(await page.locator('#events tbody tr:visible td:nth-child(4)').allInnerTexts()).toEqual(['script', 'script', 'script', 'script']);
   });
 
   it('Re-image runs the re-image flow against the Metal simulator, and the boot arrives live', async () => {
@@ -150,8 +162,12 @@ describe.skipIf(!have)('dashboard in Chromium', () => {
     await page.getByRole('button', { name: 'Re-image' }).click();
     // without the confirmation ticked, the browser does not send the form (required); nothing reached the provider
     expect(world.sim.requests().filter((r) => r.method !== 'GET')).toEqual([]);
-    await page.getByLabel(/Re-image web-1/).check();
-    await page.getByRole('button', { name: 'Re-image' }).click();
+    // by keyboard: Space ticks the confirmation, Tab reaches the button, Enter presses it
+    await page.getByLabel(/Re-image web-1/).focus();
+    await page.keyboard.press('Space');
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Re-image');
+    await page.keyboard.press('Enter');
     await page.waitForURL('**/ui/devices/web-1');
     expect(await page.getByRole('status').first().innerText()).toBe('Re-image of web-1 started (reboot: update, reboot); its boot appears below as it happens.');
     await page.locator('body[data-stream="open"]').waitFor();
