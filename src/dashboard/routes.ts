@@ -153,7 +153,7 @@ export function dashboardRoutes(options: DashboardOptions = {}): Route[] {
       const events = listed.filter((event) => kind === undefined || event.kind === kind).slice(-EVENTS_SHOWN).reverse();
       show(call, session, 'events', 'Events', eventsPage(events, { device, kind }), 200, {});
     })),
-    route(['GET'], '/ui/stream', withSession((call) => stream(call))),
+    route(['GET'], '/ui/stream', withSession((call, session) => stream(call, () => sessions.get(session.id) !== undefined))),
   ];
 }
 

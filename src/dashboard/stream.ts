@@ -20,16 +20,18 @@ export function liveMessage(event: BootEvent, status: unknown): string {
   return formatSse('boot', JSON.stringify(data), event.id);
 }
 
-export function stream(call: RouteCall): void {
+/** `alive`: whether the session still exists; checked at every event and heartbeat, so a logout or expiry ends the stream. */
+export function stream(call: RouteCall, alive: () => boolean): void {
   const { ctx, res } = call;
   const device = queryValue(call, 'device') || undefined;
   const index = deviceIndex(ctx.events);
   res.writeHead(200, { ...SECURITY_HEADERS, 'Content-Type': 'text/event-stream; charset=utf-8', Connection: 'keep-alive', 'X-Accel-Buffering': 'no' });
   res.write(': metalboot dashboard\n\n');
   const unsubscribe = ctx.events.subscribe((event) => {
+    if (!alive()) return void res.end();
     if (device === undefined || event.device === device) res.write(liveMessage(event, index.apply(event)));
   });
-  const heartbeat = setInterval(() => res.write(': ping\n\n'), HEARTBEAT_MS);
+  const heartbeat = setInterval(() => (alive() ? res.write(': ping\n\n') : res.end()), HEARTBEAT_MS);
   ctx.streams.add(res);
   res.once('close', () => {
     clearInterval(heartbeat);

@@ -118,6 +118,32 @@ describe('dashboard over HTTP', () => {
     expect((await fetch(`${world.url}/ui/devices`, { headers: { Cookie: cookie }, redirect: 'manual' })).status).toBe(303);
   });
 
+  it('the live stream sends boot events to a session, and ends once it logged out', async () => {
+    const cookie = cookieOf(await login(READ_TOKEN));
+    const csrf = await csrfOf(cookie, '/ui/devices');
+    const response = await fetch(`${world.url}/ui/stream?device=web-2`, { headers: { Cookie: cookie } });
+    expect(response.headers.get('content-type')).toBe('text/event-stream; charset=utf-8');
+    const reader = response.body!.getReader();
+    let text = '';
+    const readUntil = async (done: (t: string) => boolean): Promise<boolean> => {
+      while (!done(text)) {
+        const chunk = await reader.read();
+        if (chunk.done) return false;
+        text += Buffer.from(chunk.value).toString();
+      }
+      return true;
+    };
+    await world.fetchScript('web-2');
+    expect(await readUntil((t) => t.includes('event: boot'))).toBe(true);
+    const message = JSON.parse(/data: (.*)\n/.exec(text)![1]!) as { device: string; kind: string; phase: string; detail: string; status: { phase: string } };
+    expect(message).toMatchObject({ device: 'web-2', kind: 'script', phase: 'script', detail: expect.stringContaining('/ipxe/web-2'), status: { phase: 'script' } });
+    await fetch(`${world.url}/ui/logout`, { method: 'POST', redirect: 'manual', headers: { Cookie: cookie, 'Content-Type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ csrf }) });
+    const before = text.length;
+    await world.fetchScript('web-2');
+    expect(await readUntil(() => false)).toBe(false); // the stream ended
+    expect(text.slice(before)).not.toContain('event: boot');
+  });
+
   it('the device page shows the served script with its token hidden', async () => {
     const { eventsUrl } = await world.fetchScript('web-2');
     const token = new URL(eventsUrl).searchParams.get('token')!;
