@@ -69,7 +69,12 @@ describe.skipIf(!have)('dashboard in Chromium', () => {
     const web1 = page.locator('#devices tr[data-device="web-1"]');
     expect(await web1.locator('th').innerText()).toBe('web-1');
     expect(await web1.innerText()).toContain('b4:96:91:aa:bb:01');
-    expect(await web1.innerText()).toContain('active'); // the simulator's state for WEB_ID
+    // the simulator's state for WEB_ID (a page waits 400 ms for the provider at most; a later load shows it then)
+    await expect.poll(async () => {
+      if ((await web1.locator('td').nth(2).innerText()) === 'asking…') await page.reload();
+      return web1.locator('td').nth(2).innerText();
+    }).toBe('active');
+    await page.locator('body[data-stream="open"]').waitFor();
     expect(await page.locator('#devices tr[data-device="rack-0777"]').innerText()).toContain('never booted');
   });
 

@@ -71,7 +71,7 @@ function deviceRow(device: DeviceConfig, status: DeviceStatus | undefined, provi
   const remote = provider?.devices.get(device.name);
   const alwaysPxe = remote ? String(remote.alwaysPxe) : String(device.alwaysPxe);
   return html`<tr data-device="${device.name}" data-image="${device.image}" data-phase="${status?.phase ?? 'none'}" data-event="${status?.eventId ?? 0}">
-<th scope="row"><a href="${deviceUrl(device.name)}">${device.name}</a></th><td>${device.macs.join(' ')}</td><td>${device.image}</td><td>${remote?.state ?? (provider ? 'unknown' : '—')}</td><td>${alwaysPxe}</td>${statusCells(status, now)}</tr>
+<th scope="row"><a href="${deviceUrl(device.name)}">${device.name}</a></th><td>${device.macs.join(' ')}</td><td>${device.image}</td><td>${remote?.state ?? (provider?.pending ? 'asking…' : provider ? 'unknown' : '—')}</td><td>${alwaysPxe}</td>${statusCells(status, now)}</tr>
 `;
 }
 
