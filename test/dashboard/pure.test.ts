@@ -4,6 +4,7 @@ import type { BootEvent } from '../../src/events/types.js';
 import { isHttps, sessionCookie } from '../../src/dashboard/cookies.js';
 import { escapeHtml, html } from '../../src/dashboard/html.js';
 import { bootsOf, nextStatus, phaseOf } from '../../src/dashboard/phases.js';
+import type { DeviceStatus } from '../../src/dashboard/phases.js';
 import { SESSION_TTL_MS, SessionStore } from '../../src/dashboard/sessions.js';
 import { timeline } from '../../src/dashboard/pages/timeline.js';
 
@@ -73,5 +74,28 @@ describe('the session cookie', () => {
     expect(isHttps(req(false, 'https'), true)).toBe(true);
     expect(isHttps(req(false, 'https'), false)).toBe(false); // an untrusted client cannot claim it
     expect(isHttps(req(false, 'http'), true)).toBe(false);
+  });
+});
+
+describe('rendered pages (golden)', () => {
+  const yaml = `server:\n  state_dir: /tmp/golden-state\nimages:\n  deb:\n    type: files\n    kernel: /srv/linux\n    initrd: /srv/initrd.gz\ndevices:\n  web-1:\n    image: deb\n    macs: ["b4:96:91:aa:bb:01", "b4:96:91:aa:bb:02"]\n  db-7:\n    image: deb\n    macs: ["b4:96:91:aa:bb:07"]\n`;
+  const now = Date.UTC(2026, 0, 1, 0, 2, 0);
+
+  it('the devices page and a device\'s history', async () => {
+    const { parseConfig } = await import('../../src/config/load.js');
+    const { devicesPage } = await import('../../src/dashboard/pages/devices.js');
+    const { historyFragment } = await import('../../src/dashboard/pages/device.js');
+    const config = parseConfig(yaml, '/etc/metalboot.yaml');
+    id = 100;
+    const events = [
+      at(0, { kind: 'script', path: '/ipxe/web-1', bytes: 900 }), at(2, { kind: 'kernel', path: '/assets/ab/linux', bytes: 4096 }),
+      at(3, { kind: 'initrd', path: '/assets/cd/initrd.gz', bytes: 8192 }), at(30, { kind: 'phone-home', state: 'running', message: 'x <b>y</b>' }),
+      at(60, { kind: 'phone-home', state: 'installed', message: 'done', facts: { kernel: '6.1', url: '/events/web-1?token=abc' } }),
+    ];
+    let status: DeviceStatus | undefined;
+    for (const event of events) status = nextStatus(status, event);
+    const devices = devicesPage({ config, status: (name) => (name === 'web-1' ? status : undefined), provider: undefined, filter: {}, now }).text;
+    await expect(devices).toMatchFileSnapshot('../golden/dashboard/devices.html');
+    await expect(historyFragment(events, 'console line <1>', now).text).toMatchFileSnapshot('../golden/dashboard/device-history.html');
   });
 });
