@@ -41,11 +41,15 @@ export interface ServeDeps {
    * config at start. Lookups are cached and never fatal (port-macs.ts).
    */
   readonly providerMacs?: (config: Config) => ProviderMacs | Promise<ProviderMacs>;
+  /** Called with each config reloaded on SIGHUP (public URL applied), after the server took it (e.g. serve --dhcp's dnsmasq). */
+  readonly onReload?: (config: Config) => Promise<void>;
 }
 
 export interface ServeHandle {
   readonly server: RunningServer;
   readonly publicUrl: string;
+  /** The config loaded at start, with the public URL devices use. */
+  readonly config: Config;
   readonly tunnel: Tunnel | undefined;
   /** Resolves once the server has shut down after a signal or stop(). */
   readonly done: Promise<void>;
@@ -91,8 +95,10 @@ export async function runServe(options: ServeOptions, deps: ServeDeps = {}): Pro
 
   const reload = async (): Promise<void> => {
     try {
-      server.reload(adjust(await loadConfig(options.configFile)));
+      const config = adjust(await loadConfig(options.configFile));
+      server.reload(config);
       logger.info({ file: options.configFile }, 'config reloaded');
+      await deps.onReload?.(config);
     } catch (error) {
       logger.error({ err: (error as Error).message }, 'config reload failed; keeping the previous config');
     }
@@ -114,7 +120,7 @@ export async function runServe(options: ServeOptions, deps: ServeDeps = {}): Pro
   signals.on('SIGHUP', onHup);
   signals.on('SIGTERM', onStop);
   signals.on('SIGINT', onStop);
-  return { server, publicUrl, tunnel, done, reload, stop };
+  return { server, publicUrl, config: adjust(base), tunnel, done, reload, stop };
 }
 
 export function parseListen(text: string): ListenAddress {
