@@ -1,0 +1,80 @@
+/**
+ * The own-L2 boot network of test/e2e/l2-boot.test.ts, inside one private namespace, as one sh
+ * script (everything it starts is in the namespace's process group and dies with it):
+ *
+ *   l2br0 10.79.0.1/24 ── metalboot serve --dhcp proxy (dnsmasq) + HTTP :8080
+ *     ├─ l2sitep ══veth══ l2site0 10.79.0.2 in a nested namespace: the "site" dnsmasq (addresses only)
+ *     └─ l2t0…l2tN: one QEMU VM each, booting from its NIC (SeaBIOS: the NIC's iPXE ROM; OVMF: its own PXE)
+ *
+ * The site's DHCP server is in its own namespace because two DHCP servers cannot share port 67 on
+ * one interface in one namespace. Each VM's start time is written to `<name>.start` (ms since epoch).
+ */
+import { join } from 'node:path';
+import { OVMF_CODE } from '../../../src/host/debian-files.js';
+import { l2SetupCommands, tapNicArgs } from '../../../src/vm/l2.js';
+import { shellQuote } from './lacp-net.js';
+
+export const L2_BRIDGE = 'l2br0';
+export const SERVER_ADDRESS = '10.79.0.1';
+export const SITE_ADDRESS = '10.79.0.2';
+export const HTTP_PORT = 8080;
+
+export interface L2Vm {
+  readonly name: string;
+  readonly mac: string;
+  readonly firmware: 'bios' | 'uefi';
+}
+
+export interface L2NetInput {
+  readonly dir: string;
+  /** argv of `metalboot serve …` (run inside the namespace; its output goes to serve.log). */
+  readonly serve: readonly string[];
+  readonly vms: readonly L2Vm[];
+  readonly memoryMb: number;
+}
+
+const line = (argv: readonly string[]): string => argv.map(shellQuote).join(' ');
+
+export function l2NetScript(input: L2NetInput): string {
+  const { dir } = input;
+  const taps = input.vms.map((_vm, i) => `l2t${i}`);
+  const setup = l2SetupCommands({ bridge: L2_BRIDGE, address: `${SERVER_ADDRESS}/24`, bridgedTaps: taps, looseTaps: [] });
+  const site = [
+    'dnsmasq', '--keep-in-foreground', '--conf-file=/dev/null', '--port=0', '--interface=l2site0', '--bind-interfaces',
+    '--dhcp-range=10.79.0.100,10.79.0.199,255.255.255.0,1h', '--dhcp-authoritative', `--dhcp-leasefile=${join(dir, 'site.leases')}`,
+    `--pid-file=${join(dir, 'site.pid')}`, '--user=root', '--log-dhcp', `--log-facility=${join(dir, 'site.log')}`,
+  ];
+  const siteScript = [
+    'while ! ip link show l2site0 >/dev/null 2>&1; do sleep 0.1; done',
+    `ip link set lo up; ip address add ${SITE_ADDRESS}/24 dev l2site0; ip link set l2site0 up`,
+    `exec ${line(site)}`,
+  ].join('\n');
+  const vms = input.vms.map((vm, i) => {
+    const vmDir = join(dir, vm.name);
+    const firmware = vm.firmware === 'uefi'
+      ? ['-drive', `if=pflash,format=raw,unit=0,readonly=on,file=${OVMF_CODE}`, '-drive', `if=pflash,format=raw,unit=1,file=${join(vmDir, 'OVMF_VARS.fd')}`]
+      : ['-fw_cfg', `name=etc/sercon-port,file=${join(vmDir, 'sercon-port.bin')}`];
+    const qemu = [
+      'qemu-system-x86_64', '-name', vm.name, '-nodefaults', '-machine', 'pc', '-accel', 'tcg', '-m', String(input.memoryMb), '-smp', '1',
+      '-display', 'none', '-serial', `file:${join(vmDir, 'ttyS0.log')}`, '-serial', `file:${join(vmDir, 'ttyS1.log')}`, ...firmware,
+      // SeaBIOS boots the NIC's iPXE ROM; OVMF gets no ROM, so its own PXE does DHCP → TFTP → iPXE.
+      ...tapNicArgs([{ tap: taps[i]!, mac: vm.mac, rom: vm.firmware === 'bios' }]),
+      ...(vm.firmware === 'bios' ? ['-boot', 'n'] : []),
+    ];
+    return `date +%s%3N > ${shellQuote(join(dir, `${vm.name}.start`))}; ${line(qemu)} > ${shellQuote(join(vmDir, 'qemu.log'))} 2>&1 &`;
+  });
+  return [
+    'set -eu',
+    ...setup.map(line),
+    'ip link add l2site0 type veth peer name l2sitep',
+    `ip link set l2sitep master ${L2_BRIDGE} up`,
+    `unshare -n sh -c ${shellQuote(siteScript)} &`,
+    'ip link set l2site0 netns $!',
+    `${line(input.serve)} > ${shellQuote(join(dir, 'serve.log'))} 2>&1 &`,
+    // the VMs start once both DHCP servers run: metalboot's dnsmasq (the CLI says so on stderr), the site's (its pid file)
+    `i=0; until grep -q 'DHCP on ${L2_BRIDGE}' ${shellQuote(join(dir, 'serve.log'))} && [ -s ${shellQuote(join(dir, 'site.pid'))} ]; do i=$((i+1)); [ $i -lt 600 ] || exit 3; sleep 0.2; done`,
+    ...vms,
+    'wait',
+    '',
+  ].join('\n');
+}
