@@ -2,9 +2,9 @@
  * The interface `serve --dhcp` answers on: it must exist and carry an IPv4 address, whose network
  * is the proxy range (and must hold a `full` range). Errors say what to fix and list what exists.
  */
-import { networkInterfaces } from 'node:os';
-import type { NetworkInterfaceInfo } from 'node:os';
+import { execa } from 'execa';
 import { MetalbootError } from '../errors.js';
+import { findProgram } from '../host/files.js';
 import type { DhcpRange } from './types.js';
 
 export interface InterfaceNetwork {
@@ -17,24 +17,43 @@ export interface InterfaceNetwork {
 
 export const IPV4 = /^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}$/;
 
-type Interfaces = NodeJS.Dict<NetworkInterfaceInfo[]>;
+/** Interface name → its IPv4 addresses with prefix length (`ip -j -4 address`). */
+export type Interfaces = Readonly<Record<string, readonly { readonly address: string; readonly prefix: number }[]>>;
 
-export function interfaceNetwork(name: string, interfaces: Interfaces = networkInterfaces()): InterfaceNetwork {
+/**
+ * Every interface and its IPv4 addresses, from iproute2: unlike Node's networkInterfaces(), it also
+ * lists an interface that is up without a carrier yet (a bridge whose ports are all down).
+ */
+export async function listInterfaces(): Promise<Interfaces> {
+  const ip = (await findProgram('ip')) ?? 'ip';
+  const result = await execa(ip, ['-j', '-4', 'address', 'show'], { reject: false, timeout: 10_000 });
+  if (result.exitCode !== 0) throw new MetalbootError(`cannot list the network interfaces: ${String(result.stderr).trim()}`, { code: 'E_DHCP_INTERFACE', hint: 'iproute2 (`ip`) must be installed' });
+  const links = JSON.parse(String(result.stdout)) as { ifname?: string; addr_info?: { family?: string; local?: string; prefixlen?: number }[] }[];
+  const out: Record<string, { address: string; prefix: number }[]> = {};
+  for (const link of links) {
+    if (!link.ifname) continue;
+    out[link.ifname] = (link.addr_info ?? []).filter((a) => a.family === 'inet' && a.local && a.prefixlen !== undefined).map((a) => ({ address: a.local!, prefix: a.prefixlen! }));
+  }
+  return out;
+}
+
+export function interfaceNetwork(name: string, interfaces: Interfaces): InterfaceNetwork {
   const entries = interfaces[name];
   if (!entries) {
     const known = Object.keys(interfaces).filter((n) => n !== 'lo').sort();
     throw new MetalbootError(`--interface ${name}: no such network interface on this machine`, {
       code: 'E_DHCP_INTERFACE',
-      hint: known.length ? `interfaces with an address here: ${known.join(', ')} (\`ip -br address\` lists all)` : 'no interface has an address (`ip -br address`)',
+      hint: known.length ? `interfaces here: ${known.join(', ')} (\`ip -br address\` shows them)` : 'there is no interface but loopback (`ip -br address`)',
     });
   }
-  const v4 = entries.find((entry) => entry.family === 'IPv4' && !entry.internal) ?? entries.find((entry) => entry.family === 'IPv4');
+  const v4 = entries[0];
   if (!v4) {
     throw new MetalbootError(`--interface ${name} has no IPv4 address: dnsmasq answers DHCP on an IPv4 network`, {
       code: 'E_DHCP_INTERFACE', hint: `give it one, e.g. \`ip address add 10.0.0.5/24 dev ${name}\``,
     });
   }
-  return { address: v4.address, netmask: v4.netmask, network: fromInt(toInt(v4.address) & toInt(v4.netmask)) };
+  const netmask = fromInt(v4.prefix === 0 ? 0 : (0xffffffff << (32 - v4.prefix)) >>> 0);
+  return { address: v4.address, netmask, network: fromInt(toInt(v4.address) & toInt(netmask)) };
 }
 
 /** A `full` range must lie in the interface's network, start ≤ end, and leave out the interface's own address. */

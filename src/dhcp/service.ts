@@ -19,7 +19,7 @@ import type { DnsmasqChild } from './dnsmasq-process.js';
 import { startDnsmasq, testDnsmasqConfig } from './dnsmasq-process.js';
 import { RUN_DIR, dhcpPaths, readText, writeAtomically } from './files.js';
 import { HOSTS_FILE, deviceMacs, renderHostsFile } from './hosts.js';
-import { checkRange, interfaceNetwork } from './interface.js';
+import { checkRange, interfaceNetwork, listInterfaces } from './interface.js';
 import type { InterfaceNetwork } from './interface.js';
 import type { BootFileNames, DhcpMode, DhcpRange } from './types.js';
 
@@ -57,7 +57,7 @@ export async function preflightDhcp(options: Pick<DhcpServiceOptions, 'interface
   }
   const binary = await findProgram(options.dnsmasq ?? 'dnsmasq');
   if (!binary) throw new MetalbootError('serve --dhcp: dnsmasq is not installed', { code: 'E_DHCP', hint: 'apt-get install dnsmasq-base' });
-  const net = interfaceNetwork(options.interface);
+  const net = interfaceNetwork(options.interface, await listInterfaces());
   if (options.range) checkRange(options.range, net, options.interface);
   return { binary, net };
 }

@@ -1,9 +1,7 @@
-import type { NetworkInterfaceInfo } from 'node:os';
 import { describe, expect, it } from 'vitest';
-import { checkRange, interfaceNetwork } from '../../src/dhcp/interface.js';
+import { checkRange, interfaceNetwork, listInterfaces } from '../../src/dhcp/interface.js';
 
-const v4 = (address: string, netmask: string): NetworkInterfaceInfo => ({ address, netmask, family: 'IPv4', mac: '02:00:00:00:00:01', internal: false, cidr: null });
-const interfaces = { lo: [{ ...v4('127.0.0.1', '255.0.0.0'), internal: true }], br0: [v4('10.78.0.1', '255.255.255.0')], eno1: [{ ...v4('fe80::1', 'ffff::'), family: 'IPv6' as const, scopeid: 2 }] };
+const interfaces = { lo: [{ address: '127.0.0.1', prefix: 8 }], br0: [{ address: '10.78.0.1', prefix: 24 }], eno1: [] };
 
 describe('the interface serve --dhcp answers on', () => {
   it('gives its address, netmask and network', () => {
@@ -18,6 +16,11 @@ describe('the interface serve --dhcp answers on', () => {
       expect((error as { hint: string }).hint).toContain('br0, eno1');
       expect((error as { code: string }).code).toBe('E_DHCP_INTERFACE');
     }
+  });
+
+  it('reads this machine\'s interfaces with iproute2 (loopback has 127.0.0.1/8)', async () => {
+    expect((await listInterfaces()).lo).toEqual([{ address: '127.0.0.1', prefix: 8 }]);
+    expect(interfaceNetwork('lo', await listInterfaces())).toEqual({ address: '127.0.0.1', netmask: '255.0.0.0', network: '127.0.0.0' });
   });
 
   it('says to add an IPv4 address when it has none', () => {

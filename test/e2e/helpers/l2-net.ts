@@ -41,7 +41,7 @@ export function l2NetScript(input: L2NetInput): string {
   const setup = l2SetupCommands({ bridge: L2_BRIDGE, address: `${SERVER_ADDRESS}/24`, bridgedTaps: taps, looseTaps: [] });
   const site = [
     'dnsmasq', '--keep-in-foreground', '--conf-file=/dev/null', '--port=0', '--interface=l2site0', '--bind-interfaces',
-    '--dhcp-range=10.79.0.100,10.79.0.199,255.255.255.0,1h', '--dhcp-authoritative', `--dhcp-leasefile=${join(dir, 'site.leases')}`,
+    '--dhcp-range=10.79.0.100,10.79.0.199,255.255.255.0,1h', '--dhcp-authoritative', '--no-ping', `--dhcp-leasefile=${join(dir, 'site.leases')}`,
     `--pid-file=${join(dir, 'site.pid')}`, '--user=root', '--log-dhcp', `--log-facility=${join(dir, 'site.log')}`,
   ];
   const siteScript = [
@@ -69,7 +69,9 @@ export function l2NetScript(input: L2NetInput): string {
     'ip link add l2site0 type veth peer name l2sitep',
     `ip link set l2sitep master ${L2_BRIDGE} up`,
     `unshare -n sh -c ${shellQuote(siteScript)} &`,
-    'ip link set l2site0 netns $!',
+    // move the veth end only once unshare has made the new namespace (else it stays here)
+    'site=$!; me=$(readlink /proc/$$/ns/net); until [ "$(readlink /proc/$site/ns/net)" != "$me" ]; do sleep 0.05; done',
+    'ip link set l2site0 netns $site',
     `${line(input.serve)} > ${shellQuote(join(dir, 'serve.log'))} 2>&1 &`,
     // the VMs start once both DHCP servers run: metalboot's dnsmasq (the CLI says so on stderr), the site's (its pid file)
     `i=0; until grep -q 'DHCP on ${L2_BRIDGE}' ${shellQuote(join(dir, 'serve.log'))} && [ -s ${shellQuote(join(dir, 'site.pid'))} ]; do i=$((i+1)); [ $i -lt 600 ] || exit 3; sleep 0.2; done`,
