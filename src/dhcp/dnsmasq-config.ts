@@ -51,8 +51,16 @@ export function renderDnsmasqConfig(input: DnsmasqConfigInput): string {
   return lines.join('\n');
 }
 
-function proxyBootLines({ bootFiles }: DnsmasqConfigInput): string[] {
+/**
+ * iPXE behind a proxy asks the proxy again on port 4011 once it has an address (ProxyDHCPREQUEST);
+ * dnsmasq answers that from pxe-service only, so iPXE gets the chain script there too, per architecture.
+ */
+function proxyBootLines({ bootFiles, bootUrl }: DnsmasqConfigInput): string[] {
   return [
+    `pxe-service=tag:ipxe,x86PC,"metalboot",${bootUrl}`,
+    `pxe-service=tag:ipxe,X86-64_EFI,"metalboot",${bootUrl}`,
+    `pxe-service=tag:ipxe,BC_EFI,"metalboot",${bootUrl}`,
+    ...(bootFiles.efiArm64 ? [`pxe-service=tag:ipxe,ARM64_EFI,"metalboot",${bootUrl}`] : []),
     `pxe-service=tag:!ipxe,x86PC,"metalboot: iPXE (BIOS)",${bootFiles.bios}`,
     `pxe-service=tag:!ipxe,X86-64_EFI,"metalboot: iPXE (x86-64 UEFI)",${bootFiles.efiX86_64}`,
     `pxe-service=tag:!ipxe,BC_EFI,"metalboot: iPXE (x86-64 UEFI)",${bootFiles.efiX86_64}`,

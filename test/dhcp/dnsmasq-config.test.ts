@@ -44,7 +44,7 @@ describe('dnsmasq config for serve --dhcp', () => {
     for (const input of [base, full]) {
       const lines = renderDnsmasqConfig(input).split('\n');
       const boots = lines.filter((line) => /^(pxe-service|dhcp-boot)=/.test(line));
-      for (const line of boots) expect(line.includes('/boot.ipxe') ? line.startsWith('dhcp-boot=tag:ipxe,') : line.includes('tag:!ipxe')).toBe(true);
+      for (const line of boots) expect(line.includes('/boot.ipxe') ? /^(dhcp-boot|pxe-service)=tag:ipxe,/.test(line) : line.includes('tag:!ipxe')).toBe(true);
     }
   });
 
