@@ -41,6 +41,7 @@ export function renderDnsmasqConfig(input: DnsmasqConfigInput): string {
     'dhcp-userclass=set:ipxe,iPXE',
     'dhcp-match=set:ipxe,175',
     `dhcp-boot=tag:ipxe,${input.bootUrl}`,
+    ...(input.mode === 'proxy' ? proxyIpxeLines(input) : []),
     '',
     '# Other PXE firmware gets iPXE over TFTP first.',
     'enable-tftp',
@@ -55,12 +56,18 @@ export function renderDnsmasqConfig(input: DnsmasqConfigInput): string {
  * iPXE behind a proxy asks the proxy again on port 4011 once it has an address (ProxyDHCPREQUEST);
  * dnsmasq answers that from pxe-service only, so iPXE gets the chain script there too, per architecture.
  */
-function proxyBootLines({ bootFiles, bootUrl }: DnsmasqConfigInput): string[] {
+function proxyIpxeLines({ bootFiles, bootUrl }: DnsmasqConfigInput): string[] {
   return [
+    '# (behind a proxy, iPXE asks again on port 4011, which pxe-service answers)',
     `pxe-service=tag:ipxe,x86PC,"metalboot",${bootUrl}`,
     `pxe-service=tag:ipxe,X86-64_EFI,"metalboot",${bootUrl}`,
     `pxe-service=tag:ipxe,BC_EFI,"metalboot",${bootUrl}`,
     ...(bootFiles.efiArm64 ? [`pxe-service=tag:ipxe,ARM64_EFI,"metalboot",${bootUrl}`] : []),
+  ];
+}
+
+function proxyBootLines({ bootFiles }: DnsmasqConfigInput): string[] {
+  return [
     `pxe-service=tag:!ipxe,x86PC,"metalboot: iPXE (BIOS)",${bootFiles.bios}`,
     `pxe-service=tag:!ipxe,X86-64_EFI,"metalboot: iPXE (x86-64 UEFI)",${bootFiles.efiX86_64}`,
     `pxe-service=tag:!ipxe,BC_EFI,"metalboot: iPXE (x86-64 UEFI)",${bootFiles.efiX86_64}`,
