@@ -88,6 +88,7 @@ describe.skipIf(skip)('reimage --provider redfish --wait against the simulator b
     cli.child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     exitCode = await cli.exited;
     cliMs = Date.now() - started;
+    await writeFile(join(dir, 'reimage.out'), `${stdout}\n--- stderr\n${stderr}`);
   }, (TIMEOUT_S + 120) * 1000);
 
   afterAll(async () => {
@@ -101,21 +102,23 @@ describe.skipIf(skip)('reimage --provider redfish --wait against the simulator b
 
   it('exits 0 with a succeeded summary; the simulator saw no schema violation', () => {
     expect(exitCode, `${stderr}\n${stdout}`).toBe(0);
-    expect(JSON.parse(stdout.trim().split('\n').pop()!)).toMatchObject({ result: 'succeeded' });
+    expect(JSON.parse(stdout.trim())).toMatchObject({ result: 'succeeded' });
     expect(sim.violations()).toEqual([]);
   });
 
-  it('logs in, sets a Once + Pxe override, resets, and logs out; the call sequence with timings', () => {
+  it('logs in, is refused Continuous, sets a Once + Pxe override instead, resets, and logs out; the call sequence with timings', () => {
     const requests = sim.requests();
     const changes = requests.filter((r) => r.method !== 'GET').map((r) => `${r.method} ${r.path.replace(/\/[0-9a-f-]{8,}$/i, '/…')} ${r.status}`);
     expect(changes).toEqual([
       'POST /redfish/v1/SessionService/Sessions 201',
+      'PATCH /redfish/v1/Systems/rf-1 400', // Continuous: PropertyValueNotInList (the no-continuous profile)
       expect.stringMatching(/^PATCH \/redfish\/v1\/Systems\/rf-1 20[04]$/),
       expect.stringMatching(/^POST \/redfish\/v1\/Systems\/rf-1\/Actions\/ComputerSystem\.Reset 20[04]$/),
       expect.stringMatching(/^DELETE \/redfish\/v1\/SessionService\/Sessions\/\S+ 20[04]$/),
     ]);
-    const patch = requests.find((r) => r.method === 'PATCH')!;
-    expect(patch.body).toMatchObject({ Boot: { BootSourceOverrideTarget: 'Pxe', BootSourceOverrideEnabled: 'Once' } });
+    const [refused, patch] = requests.filter((r) => r.method === 'PATCH');
+    expect(refused!.body).toMatchObject({ Boot: { BootSourceOverrideEnabled: 'Continuous' } });
+    expect(patch!.body).toMatchObject({ Boot: { BootSourceOverrideTarget: 'Pxe', BootSourceOverrideEnabled: 'Once' } });
     const t0 = requests[0]!.atMs;
     console.log(`[redfish e2e] calls (ms from the first, answered after):\n${requests.map((r) => `  +${r.atMs - t0} ${r.method} ${r.path} → ${r.status} (${(r.doneMs ?? r.atMs) - r.atMs} ms)`).join('\n')}`);
     console.log(`[redfish e2e] reimage --wait took ${cliMs} ms`);
