@@ -133,6 +133,9 @@ describe.skipIf(skip)('reimage --provider redfish --wait against the simulator b
     expect(fetches[0]!.path).toBe(`/ipxe/${MAC.replaceAll(':', '-')}`);
     await vm!.waitForConsole(/Run \/init as init process/, 240_000);
     expect(consoleText(await vm!.readConsole())).toContain('metalboot.device=rf-1');
+    const reset = Date.parse(sim.world.resets[0]!.at);
+    const start = backing.events.find((e) => e.action === 'start')!.at;
+    console.log(`[redfish e2e] ms from the Reset: VM started ${start - reset}, ${fetches.map((e) => `${e.kind} ${Date.parse(e.time) - reset}`).join(', ')}, init seen ${Date.now() - reset}`);
   }, 260_000);
 
   it('the Once override is used up: the next reset boots the disk (the VM is stopped)', async () => {
