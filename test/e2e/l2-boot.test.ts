@@ -99,6 +99,7 @@ describe.skipIf(reason !== undefined)('own L2: serve --dhcp proxy next to a site
 
   afterAll(async () => {
     await net?.stop();
+    await rm(`/run/metalboot/dhcp-${L2_BRIDGE}`, { recursive: true, force: true }); // serve --dhcp's files (its default place)
     if (process.env.METALBOOT_KEEP_E2E) console.log(`[l2 e2e] kept ${dir}`);
     else if (dir) await rm(dir, { recursive: true, force: true });
   });
