@@ -80,6 +80,7 @@ export async function startDhcpService(options: DhcpServiceOptions, config: Conf
     tftpRoot: paths.tftpRoot, hostsDir: paths.hostsDir, leaseFile: paths.leaseFile, pidFile: paths.pidFile,
   });
 
+  checkReachable(config.server.publicUrl, options.interface);
   let macs = deviceMacs(config);
   await writeAtomically(hostsFile, renderHostsFile(config));
   let text = render(config);
@@ -117,6 +118,7 @@ export async function startDhcpService(options: DhcpServiceOptions, config: Conf
         if (removed.length) child?.reload(); // dnsmasq only adds hosts by itself
         log.info({ dnsmasq: 'main', devices: macs.length, removed: removed.length }, 'dhcp hosts updated');
       }
+      checkReachable(next.server.publicUrl, options.interface);
       const nextText = render(next);
       if (nextText === text) return;
       await writeAtomically(paths.candidateFile, nextText);
@@ -144,6 +146,21 @@ export async function startDhcpService(options: DhcpServiceOptions, config: Conf
       await old?.stop();
     },
   };
+}
+
+/** The chain script's URL goes to machines on the interface's network: a loopback or wildcard URL sends them nowhere. */
+export function checkReachable(publicUrl: string, iface: string): void {
+  let host: string;
+  try {
+    host = new URL(publicUrl).hostname;
+  } catch {
+    return; // the renderer names a URL it cannot hand out
+  }
+  if (/^(localhost|127\.\d+\.\d+\.\d+|\[::1\]|0\.0\.0\.0|\[::\])$/.test(host)) {
+    throw new MetalbootError(`serve --dhcp: devices on ${iface} would be sent to ${publicUrl}, which they cannot reach (loopback or a wildcard address)`, {
+      code: 'E_DHCP_CONFIG', hint: `listen where they reach you (--listen <${iface}'s address>:8080) or set server.public_url / --public-url`,
+    });
+  }
 }
 
 /** A dnsmasq left by a metalboot that was killed outright still holds the ports: end it, if it runs our config. */

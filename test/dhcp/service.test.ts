@@ -29,7 +29,7 @@ trap 'exit 0' TERM
 while :; do sleep 0.05; done
 `;
 
-function config(macs: string[], publicUrl = 'http://127.0.0.1:8080'): Config {
+function config(macs: string[], publicUrl = 'http://10.0.0.5:8080'): Config {
   const devices = macs.map((mac, i) => `  d${i}: { image: deb, macs: ["${mac}"] }\n`).join('');
   return parseConfig(`server:\n  public_url: ${publicUrl}\n  state_dir: ${join(dir, 'state')}\nimages:\n  deb: { type: files, kernel: /k, initrd: /i }\ndevices:\n${devices}`, join(dir, 'metalboot.yaml'));
 }
@@ -73,8 +73,8 @@ describe.skipIf(!canStage)('serve --dhcp supervision (stand-in dnsmasq on loopba
     expect(await readFile(service.hostsFile, 'utf8')).not.toContain('52:54:00:00:00:01');
     await until(() => lines.some((l) => l.msg === 'got SIGHUP'));
     expect(service.pid()).toBe(first);
-    await service.update(config(['52:54:00:00:00:02'], 'http://127.0.0.1:9090'));
-    expect(await readFile(service.configFile, 'utf8')).toContain('dhcp-boot=tag:ipxe,http://127.0.0.1:9090/boot.ipxe');
+    await service.update(config(['52:54:00:00:00:02'], 'http://10.0.0.5:9090'));
+    expect(await readFile(service.configFile, 'utf8')).toContain('dhcp-boot=tag:ipxe,http://10.0.0.5:9090/boot.ipxe');
     expect(service.pid()).not.toBe(first);
   });
 
@@ -86,7 +86,7 @@ describe.skipIf(!canStage)('serve --dhcp supervision (stand-in dnsmasq on loopba
     expect(lines.some((l) => /dnsmasq exited unexpectedly; restarting in 1 s/.test(l.msg))).toBe(true);
   });
 
-  it('names the fix when port 67 is taken, and when the interface does not exist', async () => {
+  it('names the fix when port 67 is taken, the public URL is loopback, or the interface does not exist', async () => {
     service = undefined;
     process.env.FAKE_FAIL = '1';
     try {
@@ -94,6 +94,7 @@ describe.skipIf(!canStage)('serve --dhcp supervision (stand-in dnsmasq on loopba
     } finally {
       delete process.env.FAKE_FAIL;
     }
+    await expect(startDhcpService({ mode: 'proxy', interface: 'lo', logger, dnsmasq: fake, skipRootCheck: true, runDir: join(dir, 'run6') }, config([], 'http://127.0.0.1:8080'))).rejects.toMatchObject({ code: 'E_DHCP_CONFIG', message: expect.stringContaining('loopback') });
     await expect(startDhcpService({ mode: 'proxy', interface: 'nope9', logger, dnsmasq: fake, skipRootCheck: true, runDir: join(dir, 'run5') }, config([]))).rejects.toMatchObject({ code: 'E_DHCP_INTERFACE' });
   });
 });

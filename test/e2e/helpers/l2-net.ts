@@ -41,7 +41,7 @@ export function l2NetScript(input: L2NetInput): string {
   const setup = l2SetupCommands({ bridge: L2_BRIDGE, address: `${SERVER_ADDRESS}/24`, bridgedTaps: taps, looseTaps: [] });
   const site = [
     'dnsmasq', '--keep-in-foreground', '--conf-file=/dev/null', '--port=0', '--interface=l2site0', '--bind-interfaces',
-    '--dhcp-range=10.79.0.100,10.79.0.199,255.255.255.0,1h', '--dhcp-authoritative', '--no-ping', `--dhcp-leasefile=${join(dir, 'site.leases')}`,
+    '--dhcp-range=10.79.0.100,10.79.0.199,255.255.255.0,1h', '--dhcp-authoritative', `--dhcp-leasefile=${join(dir, 'site.leases')}`,
     `--pid-file=${join(dir, 'site.pid')}`, '--user=root', '--log-dhcp', `--log-facility=${join(dir, 'site.log')}`,
   ];
   const siteScript = [
