@@ -46,6 +46,12 @@ async function skipReason(): Promise<string | undefined> {
 const reason = await skipReason();
 if (reason) console.warn(`[skip] own-L2 boot e2e: ${reason}`);
 
+function configText(state: string, vms: readonly L2Vm[]): string {
+  const devices = vms.map((vm) => `  ${vm.name}:\n    image: deb\n    macs: ["${vm.mac}"]\n    firmware: ${vm.firmware}\n`).join('');
+  return `server:\n  listen: ${SERVER_ADDRESS}:${HTTP_PORT}\n  public_url: http://${SERVER_ADDRESS}:${HTTP_PORT}\n  state_dir: ${state}\n` +
+    `images:\n  deb: { type: files, kernel: ${NETBOOT_KERNEL}, initrd: ${NETBOOT_INITRD} }\ndevices:\n${devices}`;
+}
+
 interface LogLine { time: number; msg?: string; dnsmasq?: string; path?: string; client?: string; url?: string }
 
 describe.skipIf(reason !== undefined)('own L2: serve --dhcp proxy next to a site DHCP server, VMs boot from their NICs', () => {
@@ -72,10 +78,7 @@ describe.skipIf(reason !== undefined)('own L2: serve --dhcp proxy next to a site
       schema: 1, name: 'deb', type: 'files', installer: true,
       variants: { x86_64: { arch: 'x86_64', kernel, initrd, compression: 'gzip', cmdline: ['priority=critical', 'metalboot.device={{device}}'] } },
     });
-    const devices = [BIOS, UEFI].map((vm) => `  ${vm.name}:\n    image: deb\n    macs: ["${vm.mac}"]\n    firmware: ${vm.firmware}\n`).join('');
-    await writeFile(join(dir, 'metalboot.yaml'),
-      `server:\n  listen: ${SERVER_ADDRESS}:${HTTP_PORT}\n  public_url: http://${SERVER_ADDRESS}:${HTTP_PORT}\n  state_dir: ${state}\n` +
-      `images:\n  deb: { type: files, kernel: ${NETBOOT_KERNEL}, initrd: ${NETBOOT_INITRD} }\ndevices:\n${devices}`);
+    await writeFile(join(dir, 'metalboot.yaml'), configText(state, [BIOS, UEFI]));
     for (const vm of VMS) {
       await mkdir(join(dir, vm.name));
       if (vm.firmware === 'uefi') await copyFile(OVMF_VARS, join(dir, vm.name, 'OVMF_VARS.fd'));
@@ -136,8 +139,25 @@ describe.skipIf(reason !== undefined)('own L2: serve --dhcp proxy next to a site
     expect(seen.some((l) => /proxy$/.test(l.msg ?? ''))).toBe(false);
     expect(log.filter((l) => address !== undefined && (l.client ?? "").endsWith(address))).toEqual([]);
     expect(await events(STRANGER.mac)).toEqual([]);
-    console.log(`[l2 e2e] stranger ${STRANGER.mac}: site lease ${address}; dnsmasq lines naming it: ${seen.map((l) => l.msg).join(' | ') || '(none)'}`);
+    console.log(`[l2 e2e] stranger ${STRANGER.mac}: site lease ${address}; dnsmasq lines naming it: ${[...new Set(seen.map((l) => l.msg?.replace(/^\d+ /, '')))].join(' | ') || '(none)'}`);
   });
+
+  it('once the stranger is added to the config and serve gets SIGHUP, dnsmasq (not restarted) answers it and it fetches its script', async () => {
+    await writeFile(join(dir, 'metalboot.yaml'), configText(join(dir, 'state'), VMS));
+    const added = Date.now();
+    process.kill(Number((await readFile(join(dir, 'serve.pid'), 'utf8')).trim()), 'SIGHUP');
+    const deadline = Date.now() + 150_000;
+    let script: BootEvent | undefined;
+    while (!script && Date.now() < deadline && !net.isDone()) {
+      await sleep(1_000);
+      script = (await events(STRANGER.name)).find((e) => e.kind === 'script');
+    }
+    expect(script, await evidence()).toBeDefined();
+    const log = await serveLog();
+    expect(log.some((l) => l.dnsmasq === 'dhcp' && l.msg?.endsWith(`PXE(${L2_BRIDGE}) ${STRANGER.mac} proxy`))).toBe(true);
+    expect(log.filter((l) => l.msg === 'dnsmasq started')).toHaveLength(1); // the hosts directory was re-read, dnsmasq kept running
+    console.log(`[l2 e2e] stranger added: script fetched ${Date.parse(script!.time) - added} ms after the SIGHUP`);
+  }, 170_000);
 });
 
 function getJson(socketPath: string, path: string): Promise<unknown> {

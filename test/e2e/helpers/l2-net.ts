@@ -7,7 +7,8 @@
  *     └─ l2t0…l2tN: one QEMU VM each, booting from its NIC (SeaBIOS: the NIC's iPXE ROM; OVMF: its own PXE)
  *
  * The site's DHCP server is in its own namespace because two DHCP servers cannot share port 67 on
- * one interface in one namespace. Each VM's start time is written to `<name>.start` (ms since epoch).
+ * one interface in one namespace. Each VM's start time is written to `<name>.start` (ms since epoch),
+ * serve's pid to `serve.pid` (the test sends it SIGHUP).
  */
 import { join } from 'node:path';
 import { OVMF_CODE } from '../../../src/host/debian-files.js';
@@ -59,7 +60,8 @@ export function l2NetScript(input: L2NetInput): string {
       '-display', 'none', '-serial', `file:${join(vmDir, 'ttyS0.log')}`, '-serial', `file:${join(vmDir, 'ttyS1.log')}`, ...firmware,
       // SeaBIOS boots the NIC's iPXE ROM; OVMF gets no ROM, so its own PXE does DHCP → TFTP → iPXE.
       ...tapNicArgs([{ tap: taps[i]!, mac: vm.mac, rom: vm.firmware === 'bios' }]),
-      ...(vm.firmware === 'bios' ? ['-boot', 'n'] : []),
+      // SeaBIOS tries again 5 s after "No bootable device" (QEMU's default is never)
+      ...(vm.firmware === 'bios' ? ['-boot', 'order=n,reboot-timeout=5000'] : []),
     ];
     return `date +%s%3N > ${shellQuote(join(dir, `${vm.name}.start`))}; ${line(qemu)} > ${shellQuote(join(vmDir, 'qemu.log'))} 2>&1 &`;
   });
@@ -73,6 +75,7 @@ export function l2NetScript(input: L2NetInput): string {
     'site=$!; me=$(readlink /proc/$$/ns/net); until [ "$(readlink /proc/$site/ns/net)" != "$me" ]; do sleep 0.05; done',
     'ip link set l2site0 netns $site',
     `${line(input.serve)} > ${shellQuote(join(dir, 'serve.log'))} 2>&1 &`,
+    `echo $! > ${shellQuote(join(dir, 'serve.pid'))}`,
     // the VMs start once both DHCP servers run: metalboot's dnsmasq (the CLI says so on stderr), the site's (its pid file)
     `i=0; until grep -q 'DHCP on ${L2_BRIDGE}' ${shellQuote(join(dir, 'serve.log'))} && [ -s ${shellQuote(join(dir, 'site.pid'))} ]; do i=$((i+1)); [ $i -lt 600 ] || exit 3; sleep 0.2; done`,
     ...vms,
