@@ -32,6 +32,8 @@ export interface L2NetInput {
   readonly serve: readonly string[];
   readonly vms: readonly L2Vm[];
   readonly memoryMb: number;
+  /** false: no site DHCP server (serve --dhcp full hands out the addresses). Default true. */
+  readonly site?: boolean;
 }
 
 const line = (argv: readonly string[]): string => argv.map(shellQuote).join(' ');
@@ -65,19 +67,24 @@ export function l2NetScript(input: L2NetInput): string {
     ];
     return `date +%s%3N > ${shellQuote(join(dir, `${vm.name}.start`))}; ${line(qemu)} > ${shellQuote(join(vmDir, 'qemu.log'))} 2>&1 &`;
   });
-  return [
-    'set -eu',
-    ...setup.map(line),
+  const withSite = input.site ?? true;
+  const siteLines = [
     'ip link add l2site0 type veth peer name l2sitep',
     `ip link set l2sitep master ${L2_BRIDGE} up`,
     `unshare -n sh -c ${shellQuote(siteScript)} &`,
     // move the veth end only once unshare has made the new namespace (else it stays here)
     'site=$!; me=$(readlink /proc/$$/ns/net); until [ "$(readlink /proc/$site/ns/net)" != "$me" ]; do sleep 0.05; done',
     'ip link set l2site0 netns $site',
+  ];
+  const siteReady = withSite ? ` && [ -s ${shellQuote(join(dir, 'site.pid'))} ]` : '';
+  return [
+    'set -eu',
+    ...setup.map(line),
+    ...(withSite ? siteLines : []),
     `${line(input.serve)} > ${shellQuote(join(dir, 'serve.log'))} 2>&1 &`,
     `echo $! > ${shellQuote(join(dir, 'serve.pid'))}`,
-    // the VMs start once both DHCP servers run: metalboot's dnsmasq (the CLI says so on stderr), the site's (its pid file)
-    `i=0; until grep -q 'DHCP on ${L2_BRIDGE}' ${shellQuote(join(dir, 'serve.log'))} && [ -s ${shellQuote(join(dir, 'site.pid'))} ]; do i=$((i+1)); [ $i -lt 600 ] || exit 3; sleep 0.2; done`,
+    // the VMs start once the DHCP servers run: metalboot's dnsmasq (the CLI says so on stderr), the site's (its pid file)
+    `i=0; until grep -q 'DHCP on ${L2_BRIDGE}' ${shellQuote(join(dir, 'serve.log'))}${siteReady}; do i=$((i+1)); [ $i -lt 600 ] || exit 3; sleep 0.2; done`,
     ...vms,
     'wait',
     '',
