@@ -34,6 +34,8 @@ export interface L2NetInput {
   readonly memoryMb: number;
   /** false: no site DHCP server (serve --dhcp full hands out the addresses). Default true. */
   readonly site?: boolean;
+  /** Extra taps on the bridge with no VM yet (`l2s0`…), for VMs started later (e.g. by a Redfish reset). */
+  readonly spareTaps?: number;
 }
 
 const line = (argv: readonly string[]): string => argv.map(shellQuote).join(' ');
@@ -41,7 +43,8 @@ const line = (argv: readonly string[]): string => argv.map(shellQuote).join(' ')
 export function l2NetScript(input: L2NetInput): string {
   const { dir } = input;
   const taps = input.vms.map((_vm, i) => `l2t${i}`);
-  const setup = l2SetupCommands({ bridge: L2_BRIDGE, address: `${SERVER_ADDRESS}/24`, bridgedTaps: taps, looseTaps: [] });
+  const spare = Array.from({ length: input.spareTaps ?? 0 }, (_v, i) => `l2s${i}`);
+  const setup = l2SetupCommands({ bridge: L2_BRIDGE, address: `${SERVER_ADDRESS}/24`, bridgedTaps: [...taps, ...spare], looseTaps: [] });
   const site = [
     'dnsmasq', '--keep-in-foreground', '--conf-file=/dev/null', '--port=0', '--interface=l2site0', '--bind-interfaces',
     '--dhcp-range=10.79.0.100,10.79.0.199,255.255.255.0,1h', '--dhcp-authoritative', `--dhcp-leasefile=${join(dir, 'site.leases')}`,
