@@ -19,10 +19,11 @@ import { addAssetFromFile, writeManifest } from '../../src/image/store.js';
 import { consoleText } from '../../src/vm/console-text.js';
 import { spawnInNetns } from '../../src/vm/netns.js';
 import type { NetnsProcess } from '../../src/vm/netns.js';
-import { HTTP_PORT, L2_BRIDGE, SERVER_ADDRESS, l2NetScript } from './helpers/l2-net.js';
+import { HTTP_PORT, SERVER_ADDRESS, l2NetScript } from './helpers/l2-net.js';
 import type { L2Vm } from './helpers/l2-net.js';
 import { NETBOOT_INITRD, NETBOOT_KERNEL, vmSkipReason } from './helpers/vm-env.js';
 
+const L2_BRIDGE = 'l2brf'; // its own: serve --dhcp's files are per interface name
 const BOOT_TIMEOUT_MS = 420_000;
 const VM: L2Vm = { name: 'lab-uefi', mac: '52:54:00:4c:46:02', firmware: 'uefi' };
 
@@ -60,7 +61,7 @@ describe.skipIf(reason !== undefined)('own L2: serve --dhcp full hands out the a
     const cli = cliArgv();
     const serve = [cli.file, ...cli.args, 'serve', '--config', join(dir, 'metalboot.yaml'), '--socket', join(dir, 'serve.sock'),
       '--dhcp', 'full', '--interface', L2_BRIDGE, '--range', '10.79.0.50,10.79.0.59'];
-    await writeFile(join(dir, 'net.sh'), l2NetScript({ dir, serve, vms: [VM], memoryMb: 768, site: false }));
+    await writeFile(join(dir, 'net.sh'), l2NetScript({ dir, bridge: L2_BRIDGE, serve, vms: [VM], memoryMb: 768, site: false }));
     net = await spawnInNetns({ file: 'sh', args: [join(dir, 'net.sh')], forwards: [], output: { file: join(dir, 'netns.log') }, timeoutMs: BOOT_TIMEOUT_MS + 120_000 });
     const deadline = Date.now() + BOOT_TIMEOUT_MS;
     while (Date.now() < deadline && !net.isDone() && initAt === undefined) {

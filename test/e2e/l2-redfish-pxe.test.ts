@@ -27,9 +27,10 @@ import { consoleText } from '../../src/vm/console-text.js';
 import { tapNicArgs } from '../../src/vm/l2.js';
 import { spawnInNetns } from '../../src/vm/netns.js';
 import type { NetnsProcess } from '../../src/vm/netns.js';
-import { HTTP_PORT, L2_BRIDGE, SERVER_ADDRESS, l2NetScript } from './helpers/l2-net.js';
+import { HTTP_PORT, SERVER_ADDRESS, l2NetScript } from './helpers/l2-net.js';
 import { NETBOOT_INITRD, NETBOOT_KERNEL, vmSkipReason } from './helpers/vm-env.js';
 
+const L2_BRIDGE = 'l2brr'; // its own: serve --dhcp's files are per interface name
 const TIMEOUT_S = 360;
 const MAC = '52:54:00:4c:52:01';
 const USER = 'rf-admin';
@@ -97,7 +98,7 @@ describe.skipIf(reason !== undefined)('reimage --provider redfish --wait: the si
       `devices:\n  rf-1:\n    image: deb\n    macs: ["${MAC}"]\n    firmware: bios\n    bmc:\n      url: http://127.0.0.1:${simPort}\n      username_env: RF_USER\n      password_env: RF_PASSWORD\n`);
     const node = cliArgv();
     const serve = [node.file, ...node.args, 'serve', '--config', configFile, '--socket', join(dir, 'serve.sock'), '--dhcp', 'proxy', '--interface', L2_BRIDGE];
-    await writeFile(join(dir, 'net.sh'), l2NetScript({ dir, serve, vms: [], memoryMb: 768, spareTaps: 1 }));
+    await writeFile(join(dir, 'net.sh'), l2NetScript({ dir, bridge: L2_BRIDGE, serve, vms: [], memoryMb: 768, spareTaps: 1 }));
     net = await spawnInNetns({
       file: 'sh', args: [join(dir, 'net.sh')], forwards: [{ guestPort: simPort, socketPath: join(dir, 'bmc.sock') }],
       output: { file: join(dir, 'netns.log') }, timeoutMs: (TIMEOUT_S + 180) * 1000,

@@ -34,6 +34,11 @@ export interface L2NetInput {
   readonly memoryMb: number;
   /** false: no site DHCP server (serve --dhcp full hands out the addresses). Default true. */
   readonly site?: boolean;
+  /**
+   * The bridge's name (default l2br0). Each test file gets its own: serve --dhcp keeps its files in
+   * /run/metalboot/dhcp-<interface>, which two namespaces with the same bridge name would share.
+   */
+  readonly bridge?: string;
   /** Extra taps on the bridge with no VM yet (`l2s0`…), for VMs started later (e.g. by a Redfish reset). */
   readonly spareTaps?: number;
 }
@@ -42,9 +47,10 @@ const line = (argv: readonly string[]): string => argv.map(shellQuote).join(' ')
 
 export function l2NetScript(input: L2NetInput): string {
   const { dir } = input;
+  const bridge = input.bridge ?? L2_BRIDGE;
   const taps = input.vms.map((_vm, i) => `l2t${i}`);
   const spare = Array.from({ length: input.spareTaps ?? 0 }, (_v, i) => `l2s${i}`);
-  const setup = l2SetupCommands({ bridge: L2_BRIDGE, address: `${SERVER_ADDRESS}/24`, bridgedTaps: [...taps, ...spare], looseTaps: [] });
+  const setup = l2SetupCommands({ bridge, address: `${SERVER_ADDRESS}/24`, bridgedTaps: [...taps, ...spare], looseTaps: [] });
   const site = [
     'dnsmasq', '--keep-in-foreground', '--conf-file=/dev/null', '--port=0', '--interface=l2site0', '--bind-interfaces',
     '--dhcp-range=10.79.0.100,10.79.0.199,255.255.255.0,1h', '--dhcp-authoritative', `--dhcp-leasefile=${join(dir, 'site.leases')}`,
@@ -73,7 +79,7 @@ export function l2NetScript(input: L2NetInput): string {
   const withSite = input.site ?? true;
   const siteLines = [
     'ip link add l2site0 type veth peer name l2sitep',
-    `ip link set l2sitep master ${L2_BRIDGE} up`,
+    `ip link set l2sitep master ${bridge} up`,
     `unshare -n sh -c ${shellQuote(siteScript)} &`,
     // move the veth end only once unshare has made the new namespace (else it stays here)
     'site=$!; me=$(readlink /proc/$$/ns/net); until [ "$(readlink /proc/$site/ns/net)" != "$me" ]; do sleep 0.05; done',
@@ -87,7 +93,7 @@ export function l2NetScript(input: L2NetInput): string {
     `${line(input.serve)} > ${shellQuote(join(dir, 'serve.log'))} 2>&1 &`,
     `echo $! > ${shellQuote(join(dir, 'serve.pid'))}`,
     // the VMs start once the DHCP servers run: metalboot's dnsmasq (the CLI says so on stderr), the site's (its pid file)
-    `i=0; until grep -q 'DHCP on ${L2_BRIDGE}' ${shellQuote(join(dir, 'serve.log'))}${siteReady}; do i=$((i+1)); [ $i -lt 600 ] || exit 3; sleep 0.2; done`,
+    `i=0; until grep -q 'DHCP on ${bridge}' ${shellQuote(join(dir, 'serve.log'))}${siteReady}; do i=$((i+1)); [ $i -lt 600 ] || exit 3; sleep 0.2; done`,
     ...vms,
     'wait',
     '',
