@@ -21,6 +21,8 @@ export type ErrorCode =
   | 'E_METAL_NO_SOS' | 'E_METAL_SPEC'
   // Redfish BMCs (providers/redfish) and the Redfish simulator
   | 'E_REDFISH' | 'E_REDFISH_AMBIGUOUS_RESET' | 'E_REDFISH_AUTH' | 'E_REDFISH_BOOT_TARGET' | 'E_REDFISH_CONSOLE' | 'E_REDFISH_FORBIDDEN' | 'E_REDFISH_FOREIGN_LINK' | 'E_REDFISH_NETWORK' | 'E_REDFISH_NOT_FOUND' | 'E_REDFISH_OS' | 'E_REDFISH_RESET' | 'E_REDFISH_SERVER' | 'E_REDFISH_SPEC' | 'E_REDFISH_SYSTEM' | 'E_REDFISH_TIMEOUT' | 'E_REDFISH_USERDATA'
+  // own-L2 network boot: dnsmasq run by `serve --dhcp` (dhcp/)
+  | 'E_DHCP' | 'E_DHCP_CONFIG' | 'E_DHCP_INTERFACE' | 'E_DHCP_NOT_ROOT' | 'E_DHCP_PORT_BUSY'
   // QEMU, boot-test, demo
   | 'E_QEMU_MISSING' | 'E_BOOT_TEST' | 'E_HOST_PACKAGES';
 

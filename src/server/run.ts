@@ -44,11 +44,15 @@ export interface ServeDeps {
   readonly providerMacs?: (config: Config) => ProviderMacs | Promise<ProviderMacs>;
   /** Routes of the layers above (the dashboard), handed in by the composition root (cli/serve.ts). */
   readonly extraRoutes?: readonly Route[];
+  /** Called with each config reloaded on SIGHUP (public URL applied), after the server took it (e.g. serve --dhcp's dnsmasq). */
+  readonly onReload?: (config: Config) => Promise<void>;
 }
 
 export interface ServeHandle {
   readonly server: RunningServer;
   readonly publicUrl: string;
+  /** The config loaded at start, with the public URL devices use. */
+  readonly config: Config;
   readonly tunnel: Tunnel | undefined;
   /** Resolves once the server has shut down after a signal or stop(). */
   readonly done: Promise<void>;
@@ -96,8 +100,10 @@ export async function runServe(options: ServeOptions, deps: ServeDeps = {}): Pro
 
   const reload = async (): Promise<void> => {
     try {
-      server.reload(adjust(await loadConfig(options.configFile)));
+      const config = adjust(await loadConfig(options.configFile));
+      server.reload(config);
       logger.info({ file: options.configFile }, 'config reloaded');
+      await deps.onReload?.(config);
     } catch (error) {
       logger.error({ err: (error as Error).message }, 'config reload failed; keeping the previous config');
     }
@@ -119,7 +125,7 @@ export async function runServe(options: ServeOptions, deps: ServeDeps = {}): Pro
   signals.on('SIGHUP', onHup);
   signals.on('SIGTERM', onStop);
   signals.on('SIGINT', onStop);
-  return { server, publicUrl, tunnel, done, reload, stop };
+  return { server, publicUrl, config: adjust(base), tunnel, done, reload, stop };
 }
 
 export function parseListen(text: string): ListenAddress {
