@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import type { Config } from '../config/types.js';
 import { listenUrl } from '../config/listen.js';
 import { EventStore } from '../events/store.js';
+import { CHUNK } from './blob-reader.js';
 import { createApp } from './app.js';
 import type { MetalbootApp } from './app.js';
 import type { AppDeps, ServerContext } from './context.js';
@@ -81,7 +82,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
 }
 
 function bind(handler: RequestListener, listen: (server: Server) => void): Promise<Server> {
-  const server = createServer({ keepAliveTimeout: 65_000, requestTimeout: 0, highWaterMark: 1 << 20 }, handler);
+  const server = createServer({ keepAliveTimeout: 65_000, requestTimeout: 0, highWaterMark: CHUNK }, handler);
   return new Promise((resolve, reject) => {
     server.once('error', reject);
     server.once('listening', () => {

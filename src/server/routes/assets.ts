@@ -3,16 +3,18 @@
  * The route table sends everything under /assets/ here; the raw request target (before any
  * decoding) must then match one strict pattern, and the file is derived from the hash alone, so
  * `..`, encoded dots or slashes, NUL bytes and absolute paths never reach the filesystem; the blob is
- * opened with O_NOFOLLOW and must be a regular file (no symlinks). Blobs that fit the memory cache
- * are answered from it (read once, on first request); larger ones stream from disk in 1 MiB reads.
+ * opened with O_NOFOLLOW and O_NONBLOCK (a FIFO planted there cannot block a thread) and must be a
+ * regular file (no symlinks, FIFOs or devices) (open-blob.ts). Blobs that fit the memory cache are
+ * read into it once, on first request; every body is streamed with backpressure by a BlobReader
+ * (from the cached buffer while cached, else from disk), so a slow reader holds a chunk, not a blob.
  * Conditional and range headers are decided by conditional.ts.
  */
-import { constants } from 'node:fs';
-import { open } from 'node:fs/promises';
-import type { FileHandle } from 'node:fs/promises';
 import { pipeline } from 'node:stream';
 import { ASSET_NAME, assetFile, SHA256_HEX } from '../../image/store.js';
 import { recordAssetFetch } from '../attribution.js';
+import { BlobReader } from '../blob-reader.js';
+import type { BlobSource } from '../blob-reader.js';
+import { openBlob } from '../open-blob.js';
 import { decideAssetAnswer } from '../conditional.js';
 import { requestMeta } from '../logging.js';
 import { sendError } from '../respond.js';
@@ -20,44 +22,33 @@ import type { Route, RouteCall } from '../route.js';
 
 /** /assets/<segment>/<segment>, matched raw; the segments are then checked against the store's own rules. */
 const ASSET_PATH = /^\/assets\/([^/]+)\/([^/]+)$/;
-const READ_SIZE = 1 << 20;
 
 export const assetsRoute: Route = { methods: ['GET', 'HEAD'], path: '/assets/*', errors: 'text', handler: serveAsset };
 
 async function serveAsset(call: RouteCall): Promise<void> {
-  const { ctx, req, res } = call;
+  const { ctx, req } = call;
   const query = call.target.indexOf('?');
   const match = ASSET_PATH.exec(query < 0 ? call.target : call.target.slice(0, query));
   if (!match || !SHA256_HEX.test(match[1]!) || !ASSET_NAME.test(match[2]!)) return notFound(call);
   const sha256 = match[1]!;
-  const cached = ctx.assets.get(sha256);
-  if (cached) {
-    send(call, sha256, cached.length, (start, end) => res.end(cached.subarray(start, end + 1)));
-    return;
-  }
   const file = assetFile(ctx.stateDir, sha256);
+  const cached = ctx.assets.get(sha256);
+  if (cached) return respond(call, { cache: ctx.assets, sha256, file }, cached.length);
   const blob = await openBlob(file);
   if (!blob) return notFound(call);
-  if (req.method === 'GET' && ctx.assets.fits(blob.size)) {
+  if (req.method === 'GET' && ctx.assets.fits(blob.size) && (await ctx.assets.load(sha256, file, blob.size))) {
     await blob.handle.close();
-    const data = await ctx.assets.load(sha256, file, blob.size);
-    if (data) {
-      send(call, sha256, data.length, (start, end) => res.end(data.subarray(start, end + 1)));
-      return;
-    }
-    const reopened = await openBlob(file);
-    if (!reopened) return notFound(call);
-    return stream(call, sha256, reopened.handle, reopened.size);
+    return respond(call, { cache: ctx.assets, sha256, file }, blob.size);
   }
-  return stream(call, sha256, blob.handle, blob.size);
+  return respond(call, { cache: ctx.assets, sha256, file, handle: blob.handle }, blob.size);
 }
 
-/** Streams a blob too large for the memory cache straight from its open file, in 1 MiB reads. */
-function stream(call: RouteCall, sha256: string, handle: FileHandle, size: number): void {
-  const sent = send(call, sha256, size, (start, end) => {
-    pipeline(handle.createReadStream({ start, end, highWaterMark: READ_SIZE }), call.res, () => undefined);
+/** Answers with the blob's bytes streamed by a BlobReader (from the cache while cached, else the file). */
+function respond(call: RouteCall, source: BlobSource, size: number): void {
+  const sent = send(call, source.sha256, size, (start, end) => {
+    pipeline(new BlobReader(source, start, end), call.res, () => undefined);
   });
-  if (!sent) void handle.close();
+  if (!sent) void source.handle?.close();
 }
 
 /**
@@ -97,26 +88,6 @@ function send(call: RouteCall, sha256: string, size: number, body: (start: numbe
   res.once('finish', () => recordAssetFetch(ctx, req, sha256, call.target, length));
   body(start, end);
   return true;
-}
-
-async function openBlob(file: string): Promise<{ handle: FileHandle; size: number } | undefined> {
-  let handle: FileHandle;
-  try {
-    handle = await open(file, constants.O_RDONLY | constants.O_NOFOLLOW);
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' || code === 'ELOOP' || code === 'ENOTDIR' || code === 'EISDIR') return undefined;
-    throw error;
-  }
-  const stats = await handle.stat().catch(async (error: unknown) => {
-    await handle.close();
-    throw error;
-  });
-  if (!stats.isFile()) {
-    await handle.close();
-    return undefined;
-  }
-  return { handle, size: stats.size };
 }
 
 function notFound(call: RouteCall): void {
