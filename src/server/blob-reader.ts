@@ -10,7 +10,7 @@ import type { AssetCache } from './asset-cache.js';
 import { openBlob } from './open-blob.js';
 
 /** Read-ahead per response; the socket's own buffer (server highWaterMark) is the same size. */
-export const CHUNK = 64 * 1024;
+export const CHUNK = 16 * 1024;
 
 export interface BlobSource {
   readonly cache: AssetCache;
