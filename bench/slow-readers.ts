@@ -126,6 +126,7 @@ for (let i = 0; i < readers; i++) {
 const thrashAgents = Array.from({ length: 3 }, () => new Agent({ keepAlive: true }));
 const loops = thrashAgents.map((agent, k) => loop(async (n) => void (await fetchWhole(agent, port, thrash[(n * 5 + k * 4) % thrash.length]!, address(2, k)))));
 await new Promise((r) => setTimeout(r, 3000)); // let the readers' first requests settle before measuring
+if (process.env.BENCH_DEBUG) console.log(`port ${port} pid ${server.pid} small ${small}`);
 const probe = spawn(process.execPath, ['--import', 'tsx', import.meta.filename, '--probe', small, '--port', String(port), '--seconds', String(seconds)], { stdio: ['ignore', 'pipe', 'inherit'] });
 let probeOut = '';
 probe.stdout.on('data', (chunk: Buffer) => (probeOut += chunk.toString()));

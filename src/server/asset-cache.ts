@@ -24,6 +24,11 @@ export class AssetCache {
     return this.lru?.get(sha256);
   }
 
+  /** The cached blob without marking it recently used (a response's later chunks). */
+  peek(sha256: string): Buffer | undefined {
+    return this.lru?.peek(sha256);
+  }
+
   /** True when a blob of this size would be kept in memory. */
   fits(size: number): boolean {
     return this.lru !== undefined && size <= this.maxEntry;

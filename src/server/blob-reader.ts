@@ -10,7 +10,7 @@ import type { AssetCache } from './asset-cache.js';
 import { openBlob } from './open-blob.js';
 
 /** Read-ahead per response; the socket's own buffer (server highWaterMark) is the same size. */
-export const CHUNK = 16 * 1024;
+export const CHUNK = 32 * 1024;
 
 export interface BlobSource {
   readonly cache: AssetCache;
@@ -31,22 +31,31 @@ export class BlobReader extends Readable {
   }
 
   override _read(): void {
-    this.next().then((chunk) => this.push(chunk), (error: unknown) => this.destroy(error as Error));
+    // While the blob is cached, chunks are copied synchronously until the buffer is full (no
+    // promise per chunk); once it is evicted, one file read per call.
+    for (;;) {
+      const length = Math.min(CHUNK, this.end + 1 - this.position);
+      if (length <= 0) {
+        this.push(null);
+        return;
+      }
+      const cached = this.source.cache.peek(this.source.sha256);
+      if (!cached) break;
+      const chunk = Buffer.allocUnsafe(length);
+      cached.copy(chunk, 0, this.position, this.position + length);
+      this.position += length;
+      if (!this.push(chunk)) return;
+    }
+    this.readFile().then((chunk) => this.push(chunk), (error: unknown) => this.destroy(error as Error));
   }
 
-  private async next(): Promise<Buffer | null> {
+  private async readFile(): Promise<Buffer> {
     const length = Math.min(CHUNK, this.end + 1 - this.position);
-    if (length <= 0) return null;
+    this.handle ??= (await openBlob(this.source.file))?.handle;
+    if (!this.handle) throw new Error(`asset ${this.source.sha256} disappeared while being sent`);
     const chunk = Buffer.allocUnsafe(length);
-    const cached = this.source.cache.get(this.source.sha256);
-    if (cached) {
-      cached.copy(chunk, 0, this.position, this.position + length);
-    } else {
-      this.handle ??= (await openBlob(this.source.file))?.handle;
-      if (!this.handle) throw new Error(`asset ${this.source.sha256} disappeared while being sent`);
-      const { bytesRead } = await this.handle.read(chunk, 0, length, this.position);
-      if (bytesRead !== length) throw new Error(`asset ${this.source.sha256} is shorter than its size`);
-    }
+    const { bytesRead } = await this.handle.read(chunk, 0, length, this.position);
+    if (bytesRead !== length) throw new Error(`asset ${this.source.sha256} is shorter than its size`);
     this.position += length;
     return chunk;
   }
