@@ -10,7 +10,7 @@ import type { AssetCache } from './asset-cache.js';
 import { openBlob } from './open-blob.js';
 
 /** Read-ahead per response; the socket's own buffer (server highWaterMark) is the same size. */
-export const CHUNK = 32 * 1024;
+export const CHUNK = 64 * 1024;
 
 export interface BlobSource {
   readonly cache: AssetCache;
@@ -25,7 +25,7 @@ export class BlobReader extends Readable {
   private handle: FileHandle | undefined;
 
   constructor(private readonly source: BlobSource, start: number, private readonly end: number) {
-    super({ highWaterMark: CHUNK });
+    super({ highWaterMark: 0 }); // no read-ahead: a paused response holds only the chunk in its socket
     this.position = start;
     this.handle = source.handle;
   }
