@@ -33,7 +33,8 @@ function reason(error: unknown): string {
   return (error as Error).message.replace(/^.*? -dc failed: /, '');
 }
 
-export async function verifyInitrd(file: string): Promise<InitrdSummary> {
+/** `label` names the file in errors (default: its path). */
+export async function verifyInitrd(file: string, label = file): Promise<InitrdSummary> {
   const raw: ReadStream = createReadStream(file, { highWaterMark: CHUNK });
   const reader = new ByteReader(raw[Symbol.asyncIterator]() as AsyncIterator<Buffer>);
   const parts: Compression[] = [];
@@ -46,33 +47,33 @@ export async function verifyInitrd(file: string): Promise<InitrdSummary> {
       const kind = sniffCompression(await reader.peek(16));
       if (kind === undefined) {
         const head = (await reader.peek(8)).toString('hex');
-        throw corruptInitrd(file, `byte ${start} starts neither a newc cpio archive nor a known compression (bytes ${head})`);
+        throw corruptInitrd(label, `byte ${start} starts neither a newc cpio archive nor a known compression (bytes ${head})`);
       }
       parts.push(kind);
       if (kind === 'none') {
         try {
           entries += await count(readCpioFrom(reader, false));
         } catch (error) {
-          throw corruptInitrd(file, `uncompressed cpio archive starting at byte ${start}: ${reason(error)}`);
+          throw corruptInitrd(label, `uncompressed cpio archive starting at byte ${start}: ${reason(error)}`);
         }
         continue;
       }
       raw.destroy();
-      entries += await verifyCompressed(file, start, kind);
+      entries += await verifyCompressed(file, label, start, kind);
       break;
     }
   } catch (error) {
     if (error instanceof MetalbootError && error.code === 'E_INITRD_CORRUPT') throw error;
-    throw corruptInitrd(file, reason(error));
+    throw corruptInitrd(label, reason(error));
   } finally {
     raw.destroy();
   }
-  if (parts.length === 0) throw corruptInitrd(file, 'it is empty (or only zero bytes)');
+  if (parts.length === 0) throw corruptInitrd(label, 'it is empty (or only zero bytes)');
   return { entries, parts };
 }
 
 /** Decompresses `file` from `start` to its end and walks every archive in it; returns the entry count. */
-async function verifyCompressed(file: string, start: number, kind: Compression): Promise<number> {
+async function verifyCompressed(file: string, label: string, start: number, kind: Compression): Promise<number> {
   let produced = 0;
   async function* counted(): AsyncGenerator<Buffer> {
     for await (const chunk of decompressStream(createReadStream(file, { start, highWaterMark: CHUNK }), kind) as AsyncIterable<Buffer>) {
@@ -84,9 +85,9 @@ async function verifyCompressed(file: string, start: number, kind: Compression):
   try {
     entries = await count(readCpioArchives(counted(), false));
   } catch (error) {
-    throw corruptInitrd(file, `${kind} data starting at byte ${start}: ${reason(error)} (after ${produced} decompressed bytes)`);
+    throw corruptInitrd(label, `${kind} data starting at byte ${start}: ${reason(error)} (after ${produced} decompressed bytes)`);
   }
-  if (entries === 0) throw corruptInitrd(file, `${kind} data starting at byte ${start} holds no cpio entries (${produced} decompressed bytes)`);
+  if (entries === 0) throw corruptInitrd(label, `${kind} data starting at byte ${start} holds no cpio entries (${produced} decompressed bytes)`);
   return entries;
 }
 
