@@ -8,7 +8,9 @@ export type ErrorCode =
   // the family's defaults and classes
   | 'E_METALBOOT' | 'E_CONFIG' | 'E_USAGE' | 'E_RENDER' | 'E_BUILD' | 'E_PROVIDER'
   // images and the store
-  | 'E_NO_IMAGE' | 'E_NOT_BUILT' | 'E_MANIFEST'
+  | 'E_NO_IMAGE' | 'E_NOT_BUILT' | 'E_MANIFEST' | 'E_INITRD_CORRUPT'
+  // the server's lifecycle
+  | 'E_RELOAD_REFUSED'
   // push, events, tunnel
   | 'E_PUSH' | 'E_EVENTS' | 'E_TUNNEL'
   // re-image flow and devices

@@ -8,10 +8,11 @@ import { loadServerSecret } from '../config/secret.js';
 import { parseListenAddress } from '../config/listen.js';
 import type { ListenAddress } from '../config/listen.js';
 import type { Config } from '../config/types.js';
-import { UsageError } from '../errors.js';
+import { MetalbootError, UsageError } from '../errors.js';
 import type { Tunnel, TunnelOpener } from '../tunnel/index.js';
 import { tunnelOpener, TUNNELS } from '../tunnel/index.js';
 import { createLogger } from './logging.js';
+import { raiseNofile } from './nofile.js';
 import { DEFAULT_DRAIN_MS, startServer } from './start.js';
 import { cachedPortMacs } from './port-macs.js';
 import type { ProviderMacs } from './port-macs.js';
@@ -69,6 +70,8 @@ export async function runServe(options: ServeOptions, deps: ServeDeps = {}): Pro
   const opener = options.tunnel === undefined ? undefined : tunnelOpener(options.tunnel, deps.tunnels ?? TUNNELS);
 
   const base = await loadConfig(options.configFile);
+  const nofile = await raiseNofile();
+  logger.info({ soft: nofile.soft, hard: nofile.hard }, `open-file limit: ${nofile.action}`);
   const secret = await loadServerSecret(base.server.stateDir, env);
   const server = await startServer({
     config: base,
@@ -105,7 +108,9 @@ export async function runServe(options: ServeOptions, deps: ServeDeps = {}): Pro
       logger.info({ file: options.configFile }, 'config reloaded');
       await deps.onReload?.(config);
     } catch (error) {
-      logger.error({ err: (error as Error).message }, 'config reload failed; keeping the previous config');
+      const refused = error instanceof MetalbootError && error.code === 'E_RELOAD_REFUSED';
+      if (refused) logger.warn({ file: options.configFile, reason: error.message }, 'config reload refused; keeping the previous config');
+      else logger.error({ err: (error as Error).message }, 'config reload failed; keeping the previous config');
     }
   };
   let resolveDone!: () => void;
