@@ -23,6 +23,8 @@ export interface DirectBoot {
 /** The firmware boots from the network: the NIC's iPXE ROM gets this URL as DHCP boot file. */
 export interface NetworkBoot {
   readonly bootUrl: string;
+  /** SeaBIOS's `etc/sercon-port` (src/vm/vm-files.ts writes one): firmware and iPXE then print on ttyS0. */
+  readonly serconFile: string;
 }
 
 export type LacpNetInput = (DirectBoot | NetworkBoot) & {
@@ -53,7 +55,7 @@ export function lacpNetScript(input: LacpNetInput): string {
   const qemu = [
     'qemu-system-x86_64', '-name', 'metalboot-rootfs', '-nodefaults', '-machine', 'pc', '-accel', 'tcg',
     '-m', String(input.memoryMb), '-smp', String(input.cpus), '-display', 'none',
-    ...('bootUrl' in input ? ['-boot', 'n'] : ['-kernel', input.kernel, '-initrd', input.initrd, '-append', input.append]),
+    ...('bootUrl' in input ? ['-boot', 'n', '-fw_cfg', `name=etc/sercon-port,file=${input.serconFile}`] : ['-kernel', input.kernel, '-initrd', input.initrd, '-append', input.append]),
     '-serial', `file:${join(dir, 'ttyS0.log')}`, '-serial', `file:${join(dir, 'ttyS1.log')}`,
     ...tapNicArgs(taps.map((tap, i) => ({ tap, mac: input.macs[i]! }))),
   ];

@@ -74,7 +74,9 @@ export async function bootRamImageThroughServer(options: { state: string; device
   const token = /\/device-data\/[^?\s]+\?token=([0-9a-f]+)/.exec(script)?.[1] ?? '';
   events.length = 0;
 
-  await writeFile(join(dir, 'net.sh'), lacpNetScript({ dir, macs: MACS, bootUrl: `${baseUrl}/ipxe/${device}`, memoryMb: 1024, cpus: 2 }));
+  await writeFile(join(dir, 'sercon-port.bin'), Buffer.from([0xf8, 0x03])); // COM1 = ttyS0
+  const bootUrl = `${baseUrl}/ipxe/${device}`;
+  await writeFile(join(dir, 'net.sh'), lacpNetScript({ dir, macs: MACS, bootUrl, serconFile: join(dir, 'sercon-port.bin'), memoryMb: 1024, cpus: 2 }));
   started = Date.now();
   const vm = await spawnInNetns({
     file: 'sh', args: [join(dir, 'net.sh')], forwards: [{ guestPort: HTTP_PORT, socketPath, host: '0.0.0.0' }],
