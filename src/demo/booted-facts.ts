@@ -11,7 +11,8 @@ export function describeBooted(facts: BootFacts | undefined): string {
   const bond = facts.bond as Record<string, unknown> | null | undefined;
   if (bond && typeof bond === 'object') {
     const slaves = Array.isArray(bond.slaves) ? (bond.slaves as Slave[]) : [];
-    lines.push(`  bond0 ${text(bond.mode)} (lacp_rate ${text(bond.lacp_rate)}, miimon ${text(bond.miimon)}, ${text(bond.xmit_hash_policy)}): MII ${text(bond.mii_status)}; ` +
+    const settings = [...(bond.lacp_rate ? [`lacp_rate ${text(bond.lacp_rate)}`] : []), `miimon ${text(bond.miimon)}`, text(bond.xmit_hash_policy)];
+    lines.push(`  bond0 ${text(bond.mode)} (${settings.join(', ')}): MII ${text(bond.mii_status)}; ` +
       `slaves ${slaves.map((s) => `${text(s.name)} ${text(s.mac)} ${text(s.mii_status)}`).join(', ') || 'none'}; LACP partner ${text(bond.partner_mac ?? 'none')}`);
   } else {
     lines.push('  no bond (the device has no MACs in the config)');
