@@ -36,7 +36,7 @@ export function registerDemo(program: Command): void {
     .command('demo')
     .option('--installer', 'use the Debian installer image instead of the RAM image; stops once the installer is up')
     .option('--firmware <which>', 'bios or uefi', 'bios')
-    .option('--timeout <seconds>', 'give up after this many seconds (default 300 for the RAM image, 600 for the installer)')
+    .option('--timeout <seconds>', 'give up after this many seconds (default 600)')
     .option('--state <dir>', 'RAM image: state dir where the image is built and kept between runs (default $METALBOOT_CACHE_DIR/demo-state, /var/cache/metalboot/demo-state)')
     .option('--no-console', 'do not stream the serial console')
     .option('--keep', 'keep the scratch directory (config, logs, console) afterwards')
@@ -56,7 +56,7 @@ export function registerDemo(program: Command): void {
     .action(async (options: DemoOptions) => {
       if (options.firmware !== 'bios' && options.firmware !== 'uefi') throw new UsageError(`--firmware must be bios or uefi, got "${options.firmware}"`);
       const image: DemoImage = options.installer ? 'installer' : 'ram';
-      const timeout = Number(options.timeout ?? (image === 'ram' ? 300 : 600));
+      const timeout = Number(options.timeout ?? 600);
       if (!Number.isFinite(timeout) || timeout <= 0) throw new UsageError(`--timeout must be a number of seconds, got "${options.timeout}"`);
       await ensurePackages();
       await runDemo(image, options.firmware, timeout * 1000, options);
