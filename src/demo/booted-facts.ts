@@ -11,7 +11,7 @@ export function describeBooted(facts: BootFacts | undefined): string {
   const bond = facts.bond as Record<string, unknown> | null | undefined;
   if (bond && typeof bond === 'object') {
     const slaves = Array.isArray(bond.slaves) ? (bond.slaves as Slave[]) : [];
-    const settings = [...(bond.lacp_rate ? [`lacp_rate ${text(bond.lacp_rate)}`] : []), `miimon ${text(bond.miimon)}`, text(bond.xmit_hash_policy)];
+    const settings = [...(bond.lacp_rate ? [`lacp_rate ${text(bond.lacp_rate)}`] : []), `miimon ${text(bond.miimon)}`, ...(bond.xmit_hash_policy ? [text(bond.xmit_hash_policy)] : [])];
     lines.push(`  bond0 ${text(bond.mode)} (${settings.join(', ')}): MII ${text(bond.mii_status)}; ` +
       `slaves ${slaves.map((s) => `${text(s.name)} ${text(s.mac)} ${text(s.mii_status)}`).join(', ') || 'none'}; LACP partner ${text(bond.partner_mac ?? 'none')}`);
   } else {

@@ -58,12 +58,12 @@ describe('demo pieces', () => {
   it("prints the device's own facts: bond0 and its slaves, addresses; says so when there are none", () => {
     const facts = {
       hostname: 'web-1', kernel: '6.1.0-50-amd64', uptime_seconds: 41.2,
-      bond: { mode: 'active-backup', lacp_rate: null, miimon: 100, xmit_hash_policy: 'layer3+4', mii_status: 'up', partner_mac: null, slaves: [{ name: 'ens2', mac: '52:54:00:6d:62:01', mii_status: 'up' }] },
+      bond: { mode: 'active-backup', lacp_rate: null, miimon: 100, xmit_hash_policy: null, mii_status: 'up', partner_mac: null, slaves: [{ name: 'ens2', mac: '52:54:00:6d:62:01', mii_status: 'up' }] },
       addresses: [{ ifname: 'bond0', family: 'inet', address: '10.0.2.15/24' }, { ifname: 'bond0', family: 'inet6', address: 'fe80::1/64' }],
     };
     expect(describeBooted(facts)).toBe([
       '  host web-1, kernel 6.1.0-50-amd64, up 41.2 s when it reported',
-      '  bond0 active-backup (miimon 100, layer3+4): MII up; slaves ens2 52:54:00:6d:62:01 up; LACP partner none',
+      '  bond0 active-backup (miimon 100): MII up; slaves ens2 52:54:00:6d:62:01 up; LACP partner none',
       '  addresses bond0 10.0.2.15/24',
     ].join('\n'));
     expect(describeBooted(undefined)).toBe('  (the report carried no facts)');
