@@ -118,9 +118,8 @@ export async function runReimageScenario(stack: Stack, options: ScenarioOptions)
         if (booted) onBooted?.();
         await vm.waitForConsole(loginPrompt(stack.config.devices[stack.device]!.hostname), left());
         mark('login prompt', 'kernel');
-        await Promise.race([bootedNow, sleep(left()).then(() => {
-          throw new MetalbootError(`no "booted" report from ${stack.device} within ${Math.round(options.timeoutMs / 1000)} s`);
-        })]);
+        const reported = await within(bootedNow.then(() => true), left(), false);
+        if (!reported) throw new MetalbootError(`no "booted" report from ${stack.device} within ${Math.round(options.timeoutMs / 1000)} s`);
       } else {
         await vm.waitForConsole(options.installerPattern ?? INSTALLER_UP, left());
         mark('installer up', 'kernel');
@@ -130,7 +129,7 @@ export async function runReimageScenario(stack: Stack, options: ScenarioOptions)
     }
     if (stack.image === 'ram' || options.afterInstaller) {
       await options.afterInstaller?.();
-      exitCode = await Promise.race([cli.exited, sleep(left()).then(() => null)]);
+      exitCode = await within(cli.exited, left(), null);
     }
     const summary = parseSummary(stdout);
     for (const call of summary?.calls ?? []) marks.push({ phase: `API ${call.call}`, atMs: Date.parse(call.at) - started, owner: 'metalboot' });
@@ -138,6 +137,17 @@ export async function runReimageScenario(stack: Stack, options: ScenarioOptions)
   } finally {
     unsubscribe();
     await cli.stop();
+  }
+}
+
+/** `promise`'s value, or `fallback` after `ms`; the timer never outlives the call (it would keep the process up). */
+async function within<T, F>(promise: Promise<T>, ms: number, fallback: F): Promise<T | F> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<F>((resolve) => (timer = setTimeout(() => resolve(fallback), ms)));
+  try {
+    return await Promise.race([promise, timeout]);
+  } finally {
+    clearTimeout(timer);
   }
 }
 
