@@ -49,8 +49,9 @@ export function registerDemo(program: Command): void {
         'Default: the RAM image (type rootfs, docs/rootfs.md), built from Debian packages on first use (a few minutes; kept ' +
         'in --state, later runs reuse it). The device boots it through iPXE, takes its host name and bond0 from its ' +
         'per-device data, shows a login prompt and reports "booted" to the server by itself; the timeline ends there.\n\n' +
-        '--installer: the Debian installer image; the demo stops once the installer is up and says so (the install is not ' +
-        'run and nothing reports in its place; running on to the installed OS is the coming --full).\n\n' +
+        '--installer: the Debian installer image; `reimage` runs without --wait (no report will come) and the demo stops ' +
+        'once the installer is up and says so (the install is not run and nothing reports in its place; running on to the ' +
+        'installed OS is the coming --full).\n\n' +
         'Nothing leaves the machine but the RAM image\'s package downloads: the VM and the CLI run in a private network namespace.',
     )
     .action(async (options: DemoOptions) => {
@@ -107,8 +108,8 @@ async function runDemo(image: DemoImage, firmware: Firmware, timeoutMs: number, 
     const end = image === 'ram' ? 'the device\'s "booted" report' : 'the installer on ttyS1';
     say(`timeline from "reimage" to ${end} (${firmware.toUpperCase()}, software emulation):`);
     process.stderr.write(formatTimeline(result.marks));
+    if (result.exitCode !== 0) throw new MetalbootError(`metalboot reimage exited with ${String(result.exitCode)}`, { hint: `logs in ${dir} (run with --keep to look at them)` });
     if (image === 'ram') {
-      if (result.exitCode !== 0) throw new MetalbootError(`metalboot reimage exited with ${String(result.exitCode)}`, { hint: `logs in ${dir} (run with --keep to look at them)` });
       say(`done: ${stack.device} is up in RAM and said so itself:\n${describeBooted(result.booted?.facts)}`);
       say(`always_pxe stays ${String(stack.sim.device(stack.deviceId)?.alwaysPxe)} (a RAM image boots from the network every time); ${stack.sim.violations().length} Metal API spec violations`);
     } else {
