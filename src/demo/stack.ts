@@ -20,13 +20,18 @@ import { createLogger, startServer } from '../server/index.js';
 import type { RunningServer } from '../server/index.js';
 import { createMetalSimulator } from '../sim/metal/index.js';
 import type { MetalSimulator } from '../sim/metal/index.js';
-import { DEMO_IMAGE, demoConfigYaml } from './config-text.js';
+import { demoConfigYaml, demoImageName } from './config-text.js';
+import type { DemoImage } from './config-text.js';
 import { NETBOOT_DIR } from '../host/debian-files.js';
 
 
 export interface StackOptions {
   /** Scratch directory (short path: unix sockets live here). */
   readonly dir: string;
+  /** Default `installer`. */
+  readonly image?: DemoImage;
+  /** The server's state dir (images, events); default `<dir>/state`. The RAM image's build cache lives there. */
+  readonly stateDir?: string;
   readonly firmware: Firmware;
   readonly device?: string;
   readonly guestPort?: number;
@@ -41,6 +46,7 @@ export interface Stack {
   readonly config: Config;
   readonly configFile: string;
   readonly manifest: ImageManifest;
+  readonly image: DemoImage;
   readonly secret: string;
   readonly device: string;
   readonly deviceId: string;
@@ -60,12 +66,17 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   const apiPort = options.apiPort ?? 4000;
   const deviceId = randomUUID();
   const macs = ['52:54:00:6d:62:01', '52:54:00:6d:62:02'];
+  const image = options.image ?? 'installer';
   const configFile = join(options.dir, 'metalboot.yaml');
   await writeFile(configFile, demoConfigYaml({
-    stateDir: join(options.dir, 'state'), guestPort, device, metalId: deviceId, macs, netbootDir: NETBOOT_DIR, firmware: options.firmware,
+    stateDir: options.stateDir ?? join(options.dir, 'state'), guestPort, device, metalId: deviceId,
+    // The VM behind the simulated device has one NIC (QEMU user networking, the first MAC): the
+    // RAM image's bond0 gets that one slave. The installer's preseed takes both, as on Metal.
+    macs: image === 'ram' ? macs.slice(0, 1) : macs,
+    netbootDir: NETBOOT_DIR, firmware: options.firmware, image,
   }));
   const config = await loadConfig(configFile);
-  const { manifest } = await buildImage(config, DEMO_IMAGE);
+  const { manifest } = await buildImage(config, demoImageName(image));
   const secret = await loadServerSecret(config.server.stateDir);
   const serverSocket = join(options.dir, 'server.sock');
   const server = await startServer({
@@ -89,7 +100,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     api.listen(apiSocket, resolve);
   });
   return {
-    config, configFile, manifest, secret, device, deviceId, server, serverSocket, guestPort, sim, apiSocket, apiPort, bridge,
+    config, configFile, manifest, image, secret, device, deviceId, server, serverSocket, guestPort, sim, apiSocket, apiPort, bridge,
     async close() {
       await bridge.stopAll();
       api.closeAllConnections();

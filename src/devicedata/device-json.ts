@@ -5,6 +5,7 @@
  * input gives the same bytes (keys in a fixed order, no time).
  */
 import type { DeviceConfig } from '../config/types.js';
+import { normalizeMac } from '../config/mac.js';
 import { deviceUrls } from '../ipxe/urls.js';
 
 export const DEVICE_DATA_SCHEMA = 1;
@@ -17,6 +18,8 @@ export interface DeviceDataInput {
   readonly token: string;
   /** The server's public base URL, as the device reaches it. */
   readonly baseUrl: string;
+  /** The bond's slaves when the config lists none: the provider's NIC MACs (the server's portMacs). */
+  readonly bondMacs?: readonly string[];
 }
 
 export interface DeviceData {
@@ -39,17 +42,20 @@ export interface DeviceData {
 
 export function buildDeviceData(input: DeviceDataInput): DeviceData {
   const { device } = input;
+  // The provider's MACs come from outside: normalized, and whatever is not a MAC is left out
+  // (the image's network.jq would refuse the whole file for one bad value).
+  const macs = device.macs.length > 0 ? device.macs : (input.bondMacs ?? []).flatMap((mac) => normalizeMac(mac) ?? []);
   return {
     schema: DEVICE_DATA_SCHEMA,
     device: device.name,
     hostname: device.hostname,
-    bond: device.macs.length === 0 ? null : {
+    bond: macs.length === 0 ? null : {
       name: 'bond0',
       mode: device.bond.mode,
       lacp_rate: device.bond.lacpRate,
       miimon: device.bond.miimon,
       xmit_hash_policy: device.bond.xmitHashPolicy,
-      slaves: [...device.macs],
+      slaves: [...macs],
     },
     network: { dhcp: 'ipv4' },
     ssh_authorized_keys: [...device.sshKeys],

@@ -7,6 +7,7 @@ export type BootEventKind =
   | 'asset'       // any other asset
   | 'preseed'
   | 'kickstart'
+  | 'device-data' // a RAM image's per-device data (second initrd)
   | 'phone-home'; // POST /events/<device> from the installer or the OS
 
 /**

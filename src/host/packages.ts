@@ -125,8 +125,8 @@ export const PACKAGE_GROUPS: readonly PackageGroup[] = [
     ],
   },
   {
-    purpose: 'initrd compressions',
-    neededBy: ['tests'],
+    purpose: 'initrd compressions (zstd: the demo builds the RAM image, zstd-compressed)',
+    neededBy: ['tests', 'demo'],
     packages: [
       { name: 'zstd', proves: [bin('zstd')] },
       { name: 'lz4', proves: [bin('lz4')] },
@@ -135,8 +135,8 @@ export const PACKAGE_GROUPS: readonly PackageGroup[] = [
     ],
   },
   {
-    purpose: 'RAM OS images (type: rootfs): mmdebstrap builds them, their boot scripts use jq; the e2e boots\' DHCP and serve --dhcp (dnsmasq) and LACP switch (python3, which the native SQLite addon build needs too)',
-    neededBy: ['tests'],
+    purpose: 'RAM OS images (type: rootfs): mmdebstrap builds them (the demo\'s default image too), their boot scripts use jq; the e2e boots\' DHCP and serve --dhcp (dnsmasq) and LACP switch (python3, which the native SQLite addon build needs too)',
+    neededBy: ['tests', 'demo'],
     packages: [
       { name: 'mmdebstrap', proves: [bin('mmdebstrap')] },
       { name: 'jq', proves: [bin('jq')] },

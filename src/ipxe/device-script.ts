@@ -12,7 +12,7 @@ import { fillTemplate } from '../util/template.js';
 import type { IpxeTemplates } from './templates.js';
 import { loadTemplates } from './templates.js';
 import { trimBase } from '../util/url.js';
-import { assetUrl } from './urls.js';
+import { assetUrl, deviceUrls } from './urls.js';
 
 export interface RenderDeviceInput {
   readonly device: DeviceConfig;
@@ -34,6 +34,16 @@ const FAIL_DELAY = 30;
 
 /** The initrd's image name under UEFI (`initrd --name` and `initrd=` on the kernel line). */
 export const EFI_INITRD_NAME = 'initrd';
+/** The per-device data's image name under UEFI (a second `initrd=` on the kernel line). */
+export const EFI_DEVICE_DATA_NAME = 'device-data';
+
+/**
+ * Image types that boot into a system reading /etc/metalboot/device.json: their script loads the
+ * device's data (GET /device-data/<device>.cpio, contract C) as a second initrd after the image's
+ * own; the kernel unpacks both into one root file system, later files winning. LinuxKit's init
+ * copies that root too, so the file is there for an onboot reader (docs/rootfs.md#linuxkit).
+ */
+export const DEVICE_DATA_TYPES: readonly ImageConfig['type'][] = ['rootfs', 'linuxkit'];
 
 export function renderDeviceScript(input: RenderDeviceInput): string {
   const { device, image, manifest } = input;
@@ -90,12 +100,20 @@ function renderVariant(context: VariantContext, variant: ManifestVariant): strin
   const download = (label: string, what: string, command: string): string =>
     fillTemplate(templates.download, { ...shared, label, what, command }, 'ipxe/download.ipxe').trimEnd();
 
+  const dataUrl = DEVICE_DATA_TYPES.includes(context.image.type)
+    ? checkScriptUrl(deviceUrls(context.baseUrl, device.name, context.token).deviceData, 'device data URL')
+    : undefined;
+  // Under UEFI the stub loads every `initrd=<name>` in order and concatenates them.
+  const efiInitrds = [EFI_INITRD_NAME, ...(dataUrl ? [EFI_DEVICE_DATA_NAME] : [])].map((name) => `initrd=${name}`).join(' ');
   const efi = fillTemplate(
     templates.variantEfi,
     {
       arch,
-      kernel_download: download(`metalboot-${arch}-efi-kernel`, 'kernel', `kernel ${kernelUrl} ${args} initrd=${EFI_INITRD_NAME}`),
-      initrd_download: download(`metalboot-${arch}-efi-initrd`, 'initrd', `initrd --name ${EFI_INITRD_NAME} ${initrdUrl}`),
+      kernel_download: download(`metalboot-${arch}-efi-kernel`, 'kernel', `kernel ${kernelUrl} ${args} ${efiInitrds}`),
+      initrd_download: [
+        download(`metalboot-${arch}-efi-initrd`, 'initrd', `initrd --name ${EFI_INITRD_NAME} ${initrdUrl}`),
+        ...(dataUrl ? [download(`metalboot-${arch}-efi-data`, 'device data', `initrd --name ${EFI_DEVICE_DATA_NAME} ${dataUrl}`)] : []),
+      ].join('\n'),
     },
     'ipxe/variant-efi.ipxe',
   );
@@ -105,7 +123,10 @@ function renderVariant(context: VariantContext, variant: ManifestVariant): strin
     {
       arch,
       kernel_download: download(`metalboot-${arch}-pcbios-kernel`, 'kernel', `kernel ${kernelUrl} ${args}`),
-      initrd_download: download(`metalboot-${arch}-pcbios-initrd`, 'initrd', `initrd ${initrdUrl}`),
+      initrd_download: [
+        download(`metalboot-${arch}-pcbios-initrd`, 'initrd', `initrd ${initrdUrl}`),
+        ...(dataUrl ? [download(`metalboot-${arch}-pcbios-data`, 'device data', `initrd ${dataUrl}`)] : []),
+      ].join('\n'),
     },
     'ipxe/variant-pcbios.ipxe',
   );

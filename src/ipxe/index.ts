@@ -1,4 +1,4 @@
-export { renderDeviceScript, DEFAULT_RETRIES, DEFAULT_RETRY_DELAY, EFI_INITRD_NAME } from './device-script.js';
+export { renderDeviceScript, DEFAULT_RETRIES, DEFAULT_RETRY_DELAY, DEVICE_DATA_TYPES, EFI_DEVICE_DATA_NAME, EFI_INITRD_NAME } from './device-script.js';
 export type { RenderDeviceInput } from './device-script.js';
 export { renderChainScript } from './chain-script.js';
 export { scriptUrls } from './script-urls.js';

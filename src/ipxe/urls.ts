@@ -15,6 +15,8 @@ export interface DeviceUrls {
   readonly kickstart: string;
   /** POST {state, message}: installer/OS phone-home (token required). */
   readonly events: string;
+  /** GET: a RAM image's per-device data, a cpio loaded as a second initrd (token required). */
+  readonly deviceData: string;
 }
 
 export function deviceUrls(baseUrl: string, device: string, token: string): DeviceUrls {
@@ -26,6 +28,7 @@ export function deviceUrls(baseUrl: string, device: string, token: string): Devi
     preseed: `${base}/preseed/${name}.cfg${query}`,
     kickstart: `${base}/kickstart/${name}.ks${query}`,
     events: `${base}/events/${name}${query}`,
+    deviceData: `${base}/device-data/${name}.cpio${query}`,
   };
 }
 

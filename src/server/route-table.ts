@@ -7,6 +7,7 @@ import type { Route } from './route.js';
 import { assetUploadRoute } from './routes/asset-upload.js';
 import { assetsRoute } from './routes/assets.js';
 import { chainScriptRoute } from './routes/chain-script.js';
+import { deviceDataRoute } from './routes/device-data.js';
 import { deviceEventsRoute } from './routes/device-events.js';
 import { deviceScriptRoute } from './routes/device-script.js';
 import { eventStreamRoute } from './routes/event-stream.js';
@@ -25,6 +26,7 @@ export const ROUTES: readonly Route[] = [
   deviceScriptRoute,
   preseedRoute,
   kickstartRoute,
+  deviceDataRoute,
   phoneHomeRoute,
   deviceEventsRoute,
   eventStreamRoute,

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config/load.js';
 import { redactTokens } from '../../src/config/device-token.js';
 import { demoConfigYaml } from '../../src/demo/config-text.js';
-import { INSTALLER_UP } from '../../src/demo/scenario.js';
+import { INSTALLER_UP, loginPrompt } from '../../src/demo/scenario.js';
+import { describeBooted } from '../../src/demo/booted-facts.js';
 import { formatTimeline, shares } from '../../src/demo/timeline.js';
 import type { Mark } from '../../src/demo/timeline.js';
 import { EARLY_MARKER } from '../../src/image/debian-preseed.js';
@@ -39,5 +40,33 @@ describe('demo pieces', () => {
     expect(INSTALLER_UP.test('  Select a language  ')).toBe(true);
     expect(INSTALLER_UP.test('(*installer) 1*installer')).toBe(true);
     expect(INSTALLER_UP.test('Run /init as init process')).toBe(false);
+  });
+
+  it('generates the RAM image config: rootfs with the test fixture\'s fields (one build serves both), the VM\'s one NIC, a bond that needs no LACP partner', () => {
+    const text = demoConfigYaml({ stateDir: '/var/cache/metalboot/demo-state', guestPort: 8080, device: 'web-1', metalId: '6f9d3b5e-0000-4000-8000-000000000001', macs: ['52:54:00:6d:62:01'], netbootDir: '/unused', firmware: 'bios', image: 'ram' });
+    const loaded = parseConfig(text, '/tmp/metalboot.yaml');
+    expect(loaded.images.ram).toMatchObject({ type: 'rootfs', suite: 'bookworm', mirror: 'http://deb.debian.org/debian' });
+    expect(loaded.devices['web-1']).toMatchObject({ image: 'ram', macs: ['52:54:00:6d:62:01'], bond: { mode: 'active-backup' } });
+  });
+
+  it('knows the RAM image took its data from the getty prompt with the device\'s host name', () => {
+    expect(loginPrompt('web-1').test('\nweb-1 login: ')).toBe(true);
+    expect(loginPrompt('web-1').test('\nmetalboot login: ')).toBe(false);
+    expect(loginPrompt('a.b').test('\naxb login: ')).toBe(false);
+  });
+
+  it("prints the device's own facts: bond0 and its slaves, addresses; says so when there are none", () => {
+    const facts = {
+      hostname: 'web-1', kernel: '6.1.0-50-amd64', uptime_seconds: 41.2,
+      bond: { mode: 'active-backup', lacp_rate: null, miimon: 100, xmit_hash_policy: null, mii_status: 'up', partner_mac: null, slaves: [{ name: 'ens2', mac: '52:54:00:6d:62:01', mii_status: 'up' }] },
+      addresses: [{ ifname: 'bond0', family: 'inet', address: '10.0.2.15/24' }, { ifname: 'bond0', family: 'inet6', address: 'fe80::1/64' }],
+    };
+    expect(describeBooted(facts)).toBe([
+      '  host web-1, kernel 6.1.0-50-amd64, up 41.2 s when it reported',
+      '  bond0 active-backup (miimon 100): MII up; slaves ens2 52:54:00:6d:62:01 up; LACP partner none',
+      '  addresses bond0 10.0.2.15/24',
+    ].join('\n'));
+    expect(describeBooted(undefined)).toBe('  (the report carried no facts)');
+    expect(describeBooted({ hostname: 'x', bond: null })).toContain('no bond');
   });
 });

@@ -22,7 +22,12 @@ images:
     variants:
       x86_64: { kernel: /srv/k, initrd: /srv/i }
       arm64: { kernel: /srv/k2, initrd: /srv/i2 }
+  ram:
+    type: rootfs
 devices:
+  ram-1:
+    image: ram
+    macs: ["52:54:00:aa:00:01", "52:54:00:aa:00:02"]
   web-1:
     image: debian12
     macs: ["b4:96:91:aa:bb:01", "b4:96:91:aa:bb:02"]
@@ -61,6 +66,11 @@ export const manifests: Record<string, ImageManifest> = {
     schema: 1, name: 'lk', type: 'files', installer: false,
     variants: { x86_64: variant('x86_64', 'e', ['root=/dev/ram0']), arm64: variant('arm64', 'f', ['root=/dev/ram0'], 'none') },
   },
+};
+
+manifests.ram = {
+  schema: 1, name: 'ram', type: 'rootfs', installer: false,
+  variants: { x86_64: { ...variant('x86_64', '1', [], 'zstd'), initrd: asset('initrd.zst', '2') } },
 };
 
 export const TOKEN = '0123456789abcdef0123456789abcdef';

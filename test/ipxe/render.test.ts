@@ -26,6 +26,7 @@ describe('device scripts (golden files)', () => {
     ['an arm64 device', 'arm-1', 'arm64-arm-1.ipxe'],
     ['a device whose image has both arches', 'multi-1', 'both-multi-1.ipxe'],
     ['a device with hostile kernel args', 'hostile-1', 'hostile-hostile-1.ipxe'],
+    ['a device booting a RAM image (rootfs): its data as a second initrd', 'ram-1', 'rootfs-ram-1.ipxe'],
   ])('%s', async (_title, device, golden) => {
     await expect(render(device)).toMatchFileSnapshot(`../golden/ipxe/${golden}`);
   });
@@ -119,5 +120,23 @@ describe('device script behaviour', () => {
     const script = renderDeviceScript({ device, image, manifest: manifests.debian12!, baseUrl: 'http://b', token: TOKEN });
     expect(script).toContain('console=ttyS0,9600');
     expect(script).not.toContain('ttyS1');
+  });
+
+  it('loads a RAM image\'s per-device data as a second initrd after the image\'s own, under BIOS and UEFI', () => {
+    const lines = render('ram-1').split('\n');
+    const efiStart = lines.indexOf(':metalboot-x86_64-efi');
+    const data = `http://boot.example.net:8080/device-data/ram-1.cpio?token=${TOKEN}`;
+    const initrds = (part: string[]) => part.filter((l) => l.startsWith('initrd ')).map((l) => l.split(' && ')[0]);
+    expect(initrds(lines.slice(0, efiStart))).toEqual([`initrd http://boot.example.net:8080/assets/${'2'.repeat(64)}/initrd.zst`, `initrd ${data}`]);
+    expect(initrds(lines.slice(efiStart))).toEqual([`initrd --name initrd http://boot.example.net:8080/assets/${'2'.repeat(64)}/initrd.zst`, `initrd --name device-data ${data}`]);
+    const efiKernel = lines.slice(efiStart).find((l) => l.startsWith('kernel '))!;
+    expect(efiKernel).toMatch(/ console=ttyS1,115200n8 initrd=initrd initrd=device-data && goto /);
+    // the token is in the data's URL only, never on the kernel line
+    for (const kernel of lines.filter((l) => l.startsWith('kernel '))) expect(kernel).not.toContain(TOKEN);
+    expect(scriptUrls(render('ram-1'))).toContain(data);
+  });
+
+  it('loads no device data for installer and plain images', () => {
+    for (const device of ['web-1', 'arm-1', 'multi-1']) expect(render(device)).not.toContain('/device-data/');
   });
 });

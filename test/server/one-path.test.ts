@@ -35,6 +35,7 @@ function samples(): Record<string, Sample> {
   const asset = `/assets/${f.kernel.sha256}/linux`;
   const preseed = `/preseed/web-1.cfg?token=${f.token('web-1')}`;
   const kickstart = `/kickstart/web-1.ks?token=${f.token('web-1')}`;
+  const deviceData = `/device-data/web-1.cpio?token=${f.token('web-1')}`;
   return {
     'GET /assets/*': { path: asset, status: 200 },
     'HEAD /assets/*': { path: asset, status: 200 },
@@ -51,6 +52,8 @@ function samples(): Record<string, Sample> {
     'HEAD /preseed/:file': { path: preseed, status: 200 },
     'GET /kickstart/:file': { path: kickstart, status: 200 },
     'HEAD /kickstart/:file': { path: kickstart, status: 200 },
+    'GET /device-data/:file': { path: deviceData, status: 200 },
+    'HEAD /device-data/:file': { path: deviceData, status: 200 },
     'POST /events/:device': { path: `/events/web-1?token=${f.token('web-1')}`, init: { body: '{"state":"running"}' }, status: 201 },
     'GET /api/devices/:device/events': { path: '/api/devices/web-1/events', status: 200 },
     'HEAD /api/devices/:device/events': { path: '/api/devices/web-1/events', status: 200 },

@@ -59,6 +59,13 @@ describe('bond slaves come from the Metal device network_ports when the config l
     expect(sim.violations()).toEqual([]);
   });
 
+  it("puts the same network_ports MACs into the device's data (the RAM image's bond slaves)", async () => {
+    const response = await fetch(`${serve.server.url}/device-data/db-1.cpio?token=${deviceToken(SECRET, 'db-1')}`);
+    expect(response.status).toBe(200);
+    const text = Buffer.from(await response.arrayBuffer()).toString('latin1');
+    expect(text).toContain(`"slaves": [\n      "${PORT_MACS[0]}",\n      "${PORT_MACS[1]}"\n    ]`);
+  });
+
   it('keeps the config MACs when it lists them, without asking the API', async () => {
     const before = sim.requests().length;
     const body = await (await fetch(`${serve.server.url}/preseed/web-1.cfg?token=${deviceToken(SECRET, 'web-1')}`)).text();

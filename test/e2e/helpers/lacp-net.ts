@@ -13,15 +13,26 @@ export const HTTP_PORT = 8080;
 export const SWITCH_MAC = '02:00:00:5e:10:01';
 export const LACP_SWITCH = join(PACKAGE_ROOT, 'test/fixtures/lacp-switch/lacp_switch.py');
 
-export interface LacpNetInput {
-  readonly dir: string;
-  readonly macs: readonly [string, string];
+/** QEMU loads the kernel and initrd itself (`-kernel/-initrd/-append`). */
+export interface DirectBoot {
   readonly kernel: string;
   readonly initrd: string;
   readonly append: string;
+}
+
+/** The firmware boots from the network: the NIC's iPXE ROM gets this URL as DHCP boot file. */
+export interface NetworkBoot {
+  readonly bootUrl: string;
+  /** SeaBIOS's `etc/sercon-port` (src/vm/vm-files.ts writes one): firmware and iPXE then print on ttyS0. */
+  readonly serconFile: string;
+}
+
+export type LacpNetInput = (DirectBoot | NetworkBoot) & {
+  readonly dir: string;
+  readonly macs: readonly [string, string];
   readonly memoryMb: number;
   readonly cpus: number;
-}
+};
 
 export function shellQuote(arg: string): string {
   return /^[A-Za-z0-9_./:=,+@%-]+$/.test(arg) ? arg : `'${arg.replaceAll("'", "'\\''")}'`;
@@ -38,12 +49,13 @@ export function lacpNetScript(input: LacpNetInput): string {
     '--dhcp-range=10.77.0.100,10.77.0.199,255.255.255.0,1h', '--dhcp-authoritative', '--dhcp-rapid-commit',
     `--dhcp-leasefile=${join(dir, 'leases')}`, `--pid-file=${join(dir, 'dnsmasq.pid')}`, '--user=root', '--log-dhcp',
     `--log-facility=${join(dir, 'dnsmasq.log')}`,
+    ...('bootUrl' in input ? [`--dhcp-boot=${input.bootUrl}`] : []),
   ];
   const lacpSwitch = ['/usr/bin/python3', '-u', LACP_SWITCH, '--system-mac', SWITCH_MAC, ...taps.flatMap((t) => ['--member', t]), '--uplink', 'swup'];
   const qemu = [
     'qemu-system-x86_64', '-name', 'metalboot-rootfs', '-nodefaults', '-machine', 'pc', '-accel', 'tcg',
     '-m', String(input.memoryMb), '-smp', String(input.cpus), '-display', 'none',
-    '-kernel', input.kernel, '-initrd', input.initrd, '-append', input.append,
+    ...('bootUrl' in input ? ['-boot', 'n', '-fw_cfg', `name=etc/sercon-port,file=${input.serconFile}`] : ['-kernel', input.kernel, '-initrd', input.initrd, '-append', input.append]),
     '-serial', `file:${join(dir, 'ttyS0.log')}`, '-serial', `file:${join(dir, 'ttyS1.log')}`,
     ...tapNicArgs(taps.map((tap, i) => ({ tap, mac: input.macs[i]! }))),
   ];

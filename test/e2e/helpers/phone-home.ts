@@ -1,6 +1,6 @@
-/** POSTs a phone-home to the metalboot server over its unix socket (what a finished installer sends). */
+/** The TEST's stand-in for a finished install (never used by the demo): POSTs a phone-home to the metalboot server over its unix socket (what a finished installer sends). */
 import { request } from 'node:http';
-import { deviceToken } from '../config/device-token.js';
+import { deviceToken } from '../../../src/config/device-token.js';
 
 export function postPhoneHome(socketPath: string, secret: string, device: string, body: { state: string; message?: string }): Promise<number> {
   const path = `/events/${encodeURIComponent(device)}?token=${deviceToken(secret, device)}`;
