@@ -3,6 +3,7 @@
  * own script from the server, shows up as active (also to another command), has its console on
  * ttyS1, and is gone after power_off.
  */
+import { existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -66,7 +67,8 @@ describe.skipIf(skip)('QEMU provider', () => {
     expect(server.context.events.list({ device: 'web-1' }).map((e) => e.kind)).toEqual(['script', 'kernel', 'initrd']);
     expect(await provider.consoleCommand('web-1')).toEqual({ file: 'tail', args: ['-n', '+1', '-F', vm.consoleLog] });
     const other = new QemuProvider({ config });
-    expect(await other.getDevice('web-1')).toMatchObject({ state: 'active', alwaysPxe: true, plan: 'qemu-bios' });
+    expect(await other.getDevice('web-1')).toMatchObject({ state: 'active', alwaysPxe: true, plan: 'qemu-bios', ssh: `unix:${join(dir, 'state/qemu/web-1/ssh.sock')}` });
+    expect(existsSync(join(dir, 'state/qemu/web-1/ssh.sock'))).toBe(true); // the relay in the VM's namespace listens there
     await provider.powerOff('web-1');
     await vm.exited;
     expect(groupAlive(vm.pid)).toBe(false);
