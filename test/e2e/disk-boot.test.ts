@@ -4,10 +4,10 @@
  * reboot from inside the guest the VM starts again with the boot device always_pxe says then.
  *
  * Evidence is what the system produced: the script request in the test server's log, and the line
- * a boot sector on the disk writes to ttyS1 (a 512-byte MBR program assembled below: prints a
- * marker on COM2, then resets the machine through the keyboard controller).
+ * a boot sector on the disk writes to ttyS1 (helpers/boot-sector.ts: prints a marker on COM2, then
+ * resets the machine through the keyboard controller).
  */
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { execa } from 'execa';
@@ -15,33 +15,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SimDevice } from '../../src/sim/metal/index.js';
 import { createSimBridge } from '../../src/sim/bridge/vm-bridge.js';
 import type { SimBridge } from '../../src/sim/bridge/vm-bridge.js';
+import { MARKER, writeBootDisk } from './helpers/boot-sector.js';
 import { serveOnUnixSocket } from './helpers/unix-http.js';
 import type { UnixHttpServer } from './helpers/unix-http.js';
 import { skipUnlessVms } from './helpers/vm-env.js';
 
 const skip = await skipUnlessVms();
 const SCRIPT_URL = 'http://10.0.2.2:8080/ipxe/web-1';
-const MARKER = 'METALBOOT-DISK-BOOT';
-
-/** An MBR boot sector (16-bit real mode at 0x7c00): write MARKER to COM2 (0x2f8), reset via port 0x64. */
-function bootSector(): Buffer {
-  const code = [
-    0xfa, // 00 cli
-    0x31, 0xc0, 0x8e, 0xd8, // 01 xor ax,ax; mov ds,ax
-    0xbe, 0x24, 0x7c, // 05 mov si, 0x7c24 (the message, after the code)
-    0xba, 0xf8, 0x02, // 08 mov dx, 0x2f8
-    0xac, 0x84, 0xc0, 0x74, 0x03, 0xee, 0xeb, 0xf8, // 0b lodsb; test al,al; jz +3; out dx,al; jmp -8
-    0x66, 0xb9, 0x00, 0x00, 0x00, 0x04, 0x66, 0x49, 0x75, 0xfc, // 13 mov ecx,0x4000000; dec ecx; jnz -4 (let the UART drain)
-    0xb0, 0xfe, 0xe6, 0x64, // 1d mov al,0xfe; out 0x64,al (pulse the reset line)
-    0xf4, 0xeb, 0xfd, // 21… hlt; jmp -3
-  ];
-  const sector = Buffer.alloc(512);
-  Buffer.from(code).copy(sector, 0);
-  Buffer.from(`${MARKER}\r\n\0`, 'latin1').copy(sector, code.length);
-  sector[510] = 0x55;
-  sector[511] = 0xaa;
-  return sector;
-}
 
 const device = (alwaysPxe: boolean): SimDevice => ({
   id: 'd1', hostname: 'web-1', state: 'active', operatingSystem: 'custom_ipxe', alwaysPxe, plan: 'c3.small.x86', metro: 'da',
@@ -84,10 +64,8 @@ describe.skipIf(skip)('Metal simulator VMs boot disk-first, like the firmware', 
   }, 120_000);
 
   it('boots the disk\'s boot loader first; the guest\'s reboot restarts the VM from the network once always_pxe is on', async () => {
-    const raw = join(dir, 'mbr.raw');
-    await writeFile(raw, Buffer.concat([bootSector(), Buffer.alloc(1024 * 1024 - 512)]));
     await rm(join(dir, 'vms/web-1/disk.qcow2'));
-    await execa('qemu-img', ['convert', '-q', '-f', 'raw', '-O', 'qcow2', raw, join(dir, 'vms/web-1/disk.qcow2')]);
+    await writeBootDisk(join(dir, 'mbr.raw'), join(dir, 'vms/web-1/disk.qcow2'));
     const before = scriptFetches();
     now = device(true); // read at the guest's reboot, not at this boot
     await bridge.hooks.onBoot!(device(false), { reason: 'reboot', ipxeScriptUrl: SCRIPT_URL });
