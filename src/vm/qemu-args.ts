@@ -9,6 +9,8 @@
 import { UsageError } from '../errors.js';
 import { normalizeMac, normalizeUuid } from '../config/mac.js';
 import { OVMF_CODE } from '../host/debian-files.js';
+import { tapNicArgs } from './l2.js';
+import type { TapNic } from './l2.js';
 
 export interface QemuArgsInput {
   firmware: 'bios' | 'uefi';
@@ -36,6 +38,12 @@ export interface QemuArgsInput {
    * runs it picks the next boot device from the device's state (always_pxe), as Metal does.
    */
   exitOnReboot?: boolean;
+  /**
+   * NICs on taps someone else set up (a bridge, a switch program, DHCP: src/vm/l2.ts) instead of
+   * QEMU user networking: virtio-net at 10 Gb/s full duplex; the first NIC network-boots (its DHCP
+   * server hands out the boot file, so `bootUrl` only names the server).
+   */
+  taps?: readonly TapNic[];
   /** QMP socket QEMU listens on (so the reason of a shutdown can be read: src/vm/qmp.ts). */
   qmpSocket?: string;
   /** QEMU user networking forwards 127.0.0.1:<port> of the VM's namespace to the guest's port 22. */
@@ -75,8 +83,7 @@ export function qemuArgs(input: QemuArgsInput): string[] {
     '-m', String(memory),
     '-smp', String(cpus),
     '-display', 'none',
-    '-netdev', `user,id=n0,bootfile=${qemuOptValue(input.bootUrl)}${hostfwd}`,
-    '-device', nic,
+    ...(input.taps ? tapNicArgs(input.taps, order ? { firstBootIndex: order.nic } : {}) : ['-netdev', `user,id=n0,bootfile=${qemuOptValue(input.bootUrl)}${hostfwd}`, '-device', nic]),
     // bootindex (below) and -boot order do not mix: with a boot order, the devices carry it.
     ...(order ? [] : ['-boot', 'n']),
     '-serial', `file:${input.ttyS0Log}`,

@@ -32,8 +32,13 @@ export interface StartVmOptions extends VmFilesInput {
   keep?: boolean;
   /** The VM does not keep this process alive (it still dies when the process exits, unless `keep`). */
   unref?: boolean;
-  /** The guest's SSH port (22) is reachable from the host at this unix socket (x86_64 only). */
+  /** The guest's SSH port (22) is reachable from the host at this unix socket (x86_64, user networking only). */
   sshSocket?: string;
+  /**
+   * Runs QEMU through this inside the namespace, e.g. a script that builds the taps' network
+   * (bridge, switch, DHCP) and then `exec`s QEMU. Default: QEMU itself.
+   */
+  launch?: (qemu: { file: string; args: readonly string[] }) => Promise<{ file: string; args: readonly string[] }>;
 }
 
 /** Inside the VM's own namespace, QEMU forwards this loopback port to the guest's 22 (no clash: one VM per namespace). */
@@ -75,9 +80,11 @@ export async function startVm(opts: StartVmOptions): Promise<RunningVm> {
     arch, firmware: opts.firmware,
     ...(opts.ovmfCode ? { ovmfCode: opts.ovmfCode } : {}), ...(opts.aavmfCode ? { aavmfCode: opts.aavmfCode } : {}), ...(opts.ipxeEfi ? { ipxeEfi: opts.ipxeEfi } : {}),
   });
-  const { workDir, forwards, timeoutMs, keep, unref, sshSocket, ...input } = opts;
-  const ssh = sshSocket !== undefined && arch === 'x86_64';
-  const { file, args, serialLogs, qemuLog, qmpSocket } = await prepareVmFiles({ ...input, ...(ssh ? { sshHostPort: SSH_NETNS_PORT } : {}) }, workDir);
+  const { workDir, forwards, timeoutMs, keep, unref, sshSocket, launch, ...input } = opts;
+  const ssh = sshSocket !== undefined && arch === 'x86_64' && input.taps === undefined;
+  const qemu = await prepareVmFiles({ ...input, ...(ssh ? { sshHostPort: SSH_NETNS_PORT } : {}) }, workDir);
+  const { serialLogs, qemuLog, qmpSocket } = qemu;
+  const { file, args } = launch ? await launch({ file: qemu.file, args: qemu.args }) : qemu;
   const proc = await spawnInNetns({
     file, args, forwards, output: { file: qemuLog }, ...(ssh ? { exposes: [{ socketPath: sshSocket, port: SSH_NETNS_PORT }] } : {}),
     ...(timeoutMs === undefined ? {} : { timeoutMs }), ...(keep ? { keep } : {}), ...(unref ? { unref } : {}),

@@ -16,6 +16,7 @@ import type { SimDevice } from '../../src/sim/metal/index.js';
 import { createSimBridge } from '../../src/sim/bridge/vm-bridge.js';
 import type { SimBridge } from '../../src/sim/bridge/vm-bridge.js';
 import { MARKER, writeBootDisk } from './helpers/boot-sector.js';
+import { BRIDGE_ADDRESS, HTTP_PORT, TAPS, lacpNetLaunch } from './helpers/lacp-net.js';
 import { serveOnUnixSocket } from './helpers/unix-http.js';
 import type { UnixHttpServer } from './helpers/unix-http.js';
 import { skipUnlessVms } from './helpers/vm-env.js';
@@ -76,4 +77,40 @@ describe.skipIf(skip)('Metal simulator VMs boot disk-first, like the firmware', 
     await until('the restarted VM\'s script request', () => scriptFetches() === before + 1, 90_000);
     expect(bridge.vm('d1')).not.toBe(first);
   }, 200_000);
+});
+
+describe.skipIf(skip)('a simulated device on two NICs behind the LACP test switch', () => {
+  const macs = ['52:54:00:aa:00:01', '52:54:00:aa:00:02'] as const;
+  const scriptUrl = `http://${BRIDGE_ADDRESS}:${HTTP_PORT}/ipxe/web-1`;
+  let dir: string;
+  let http: UnixHttpServer;
+  let bridge: SimBridge;
+
+  beforeAll(async () => {
+    dir = await mkdtemp('/tmp/mb-lacp-');
+    http = await serveOnUnixSocket(dir, { '/ipxe/web-1': { text: '#!ipxe\necho metalboot test script\nshell\n' } });
+    bridge = createSimBridge({
+      serverSocket: http.socketPath, workRoot: join(dir, 'vms'), firmware: 'bios', diskGb: 1, timeoutMs: 120_000,
+      network: {
+        serverHost: BRIDGE_ADDRESS,
+        taps: (d) => TAPS.map((tap, i) => ({ tap, mac: d.macs[i]! })),
+        launch: (_d, workDir, qemu) => lacpNetLaunch(workDir, scriptUrl, qemu),
+      },
+    });
+  });
+  afterAll(async () => {
+    await bridge?.stopAll();
+    await http?.close();
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+
+  it('network-boots from the first NIC through the switch\'s LACP fallback port: DHCP from dnsmasq, then the script', async () => {
+    await bridge.hooks.onBoot!({ ...device(true), macs: [...macs], ipxeScriptUrl: scriptUrl } as SimDevice, { reason: 'reboot', ipxeScriptUrl: scriptUrl });
+    await until('the script request', () => http.requests.some((r) => r.path === '/ipxe/web-1'), 90_000);
+    const leases = String((await execa('cat', [join(dir, 'vms/web-1/leases')])).stdout);
+    expect(leases).toContain(macs[0]);
+    expect(leases).not.toContain(macs[1]);
+    const qemuArgv = String((await execa('cat', [join(dir, 'vms/web-1/net.sh')])).stdout);
+    expect(qemuArgv).toContain(`mac=${macs[1]},speed=10000,duplex=full`);
+  }, 120_000);
 });

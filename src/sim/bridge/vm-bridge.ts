@@ -23,6 +23,7 @@ import { startVm } from '../../vm/vm.js';
 import { bootFirst } from '../../vm/boot-from.js';
 import type { BootFirst } from '../../vm/boot-from.js';
 import { guestPortOf } from '../../vm/guest-net.js';
+import type { TapNic } from '../../vm/l2.js';
 import { ensureDisk } from '../../vm/disk.js';
 
 /** Why a VM (re)started: a simulator boot, or the guest rebooting itself. */
@@ -41,6 +42,17 @@ export interface SimBridgeOptions {
   readonly diskGb?: number;
   /** The device as the simulator holds it now (for always_pxe at a guest reboot); default: as it was at the last boot. */
   readonly current?: (deviceId: string) => Readonly<SimDevice> | undefined;
+  /**
+   * Instead of QEMU user networking (one NIC, the boot file from QEMU's DHCP): the device's NICs
+   * on taps, a network `launch` builds in the VM's namespace (bridge, switch, DHCP handing out the
+   * script URL) before it execs QEMU; the server is reached at `serverHost` (the bridge's address)
+   * on the script URL's port. No SSH socket: the guest's SSH is at its DHCP address in there.
+   */
+  readonly network?: {
+    readonly serverHost: string;
+    readonly taps: (device: Readonly<SimDevice>) => readonly TapNic[];
+    readonly launch: (device: Readonly<SimDevice>, workDir: string, qemu: { file: string; args: readonly string[] }) => Promise<{ file: string; args: readonly string[] }>;
+  };
   /** Called after a device's VM started (e.g. to follow its console). */
   readonly onVm?: (device: Readonly<SimDevice>, vm: RunningVm, boot: { reason: VmBootReason; ipxeScriptUrl: string; bootFirst: BootFirst }) => void;
 }
@@ -61,7 +73,8 @@ export function createSimBridge(options: SimBridgeOptions): SimBridge {
     const first = bootFirst({ alwaysPxe: device.alwaysPxe, afterReimage: boot.reason === 'reinstall' || boot.reason === 'create' });
     if (boot.ipxeScriptUrl === undefined) return; // no custom iPXE: nothing this bridge can boot
     if (first === 'disk' && options.diskGb === undefined) return; // would boot a disk it does not have
-    const guestPort = guestPortOf(boot.ipxeScriptUrl);
+    const network = options.network;
+    const guestPort = guestPortOf(boot.ipxeScriptUrl, network?.serverHost);
     const firmware = typeof options.firmware === 'function' ? options.firmware(device) : options.firmware;
     const mac = device.macs[0];
     const workDir = join(options.workRoot, device.hostname);
@@ -70,8 +83,11 @@ export function createSimBridge(options: SimBridgeOptions): SimBridge {
       firmware,
       bootUrl: boot.ipxeScriptUrl,
       workDir,
-      forwards: [{ guestPort, socketPath: options.serverSocket }],
-      sshSocket: join(workDir, 'ssh.sock'),
+      // On taps the server's address is the namespace's bridge: the relay listens on every address there.
+      forwards: [{ guestPort, socketPath: options.serverSocket, ...(network ? { host: '0.0.0.0' } : {}) }],
+      ...(network
+        ? { taps: network.taps(device), launch: (qemu: { file: string; args: readonly string[] }) => network.launch(device, workDir, qemu) }
+        : { sshSocket: join(workDir, 'ssh.sock') }),
       ...(mac ? { mac } : {}),
       ...(disk ? { disk, bootFirst: first, exitOnReboot: true } : {}),
       ...(options.memoryMb ? { memoryMb: options.memoryMb } : {}),
