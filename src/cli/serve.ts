@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { isHttpUrl } from '../config/fields.js';
 import type { Config } from '../config/types.js';
 import { UsageError } from '../errors.js';
+import type { Provider } from '../providers/provider.js';
 import type { ProviderMacs } from '../server/port-macs.js';
 import { addConfigOption, resolveConfigPath } from './common.js';
 import type { CliIo } from './io.js';
@@ -23,7 +24,7 @@ export function registerServe(program: Command, io: CliIo): void {
     .description(
       'Serve the built images: immutable assets at /assets/<sha256>/<name>, /boot.ipxe and /ipxe/<device>, ' +
         'per-device preseed/kickstart (token-protected), boot events (/api/events) and the upload API used by ' +
-        '`metalboot push http://…` (bearer $METALBOOT_TOKEN). SIGHUP reloads the config; SIGTERM drains and exits.',
+        '`metalboot push http://…` (bearer $METALBOOT_TOKEN), and the operator dashboard at /ui (log in with $METALBOOT_TOKEN, or $METALBOOT_READ_TOKEN to only look). SIGHUP reloads the config; SIGTERM drains and exits.',
     )
     .option('--listen <host:port>', 'address to listen on (default: server.listen)')
     .option('--public-url <url>', 'URL devices use in their scripts (default: server.public_url, or the tunnel URL)')
@@ -33,6 +34,7 @@ export function registerServe(program: Command, io: CliIo): void {
     .addHelpText('after', '\nExamples:\n  metalboot serve\n  metalboot serve --listen 0.0.0.0:8080 --public-url http://10.0.0.5:8080\n  NGROK_AUTHTOKEN=… metalboot serve --tunnel ngrok')
     .action(async (options: ServeCliOptions) => {
       const { runServe } = await import('../server/run.js');
+      const { dashboardRoutes } = await import('../dashboard/index.js');
       const drain = Number(options.drain);
       if (!Number.isFinite(drain) || drain < 0) throw new UsageError(`--drain ${JSON.stringify(options.drain)} is not a number of seconds`);
       if (options.publicUrl !== undefined && !isHttpUrl(options.publicUrl)) {
@@ -48,11 +50,22 @@ export function registerServe(program: Command, io: CliIo): void {
           socket: options.socket,
           drainMs: drain * 1000,
         },
-        { env: io.env, providerMacs: metalPortMacs(io.env), say: (line) => void io.stderr.write(`${line}\n`) },
+        {
+          env: io.env,
+          providerMacs: metalPortMacs(io.env),
+          say: (line) => void io.stderr.write(`${line}\n`),
+          // the operator dashboard at /ui (docs/dashboard.md); with METAL_AUTH_TOKEN it shows provider state and can re-image
+          extraRoutes: dashboardRoutes(io.env.METAL_AUTH_TOKEN ? { provider: metalOpener(io.env) } : {}),
+        },
       );
       await handle.done;
     });
   addConfigOption(command);
+}
+
+/** The Metal provider for the dashboard (state column, Re-image), as `metalboot reimage --provider metal` opens it. */
+function metalOpener(env: NodeJS.ProcessEnv): (config: Config) => Promise<Provider> {
+  return async (config) => (await import('../reimage/provider-factory.js')).loadProvider('metal', { config, env });
 }
 
 /** With METAL_AUTH_TOKEN set, devices without `macs` get their bond slaves from the Metal device's network_ports. */

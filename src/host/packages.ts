@@ -30,6 +30,11 @@ export interface DebianPackage {
    * files it `proves` are under this directory.
    */
   readonly unpackInto?: string;
+  /**
+   * Installed when the run is root; on a non-root host a missing one does not stop the test run:
+   * the tests that need it skip with a message saying how to get it (the dashboard's browser).
+   */
+  readonly optional?: boolean;
 }
 
 export interface PackageGroup {
@@ -133,6 +138,11 @@ export const PACKAGE_GROUPS: readonly PackageGroup[] = [
       { name: 'dnsmasq-base', proves: ['/usr/sbin/dnsmasq'] },
       { name: 'python3', proves: [bin('python3')] },
     ],
+  },
+  {
+    purpose: 'the dashboard\'s browser tests: headless Chromium driven by playwright-core (no browser download from npm)',
+    neededBy: ['tests'],
+    packages: [{ name: 'chromium', proves: [bin('chromium')], optional: true }],
   },
   {
     purpose: 'building rootfs images for the other architecture (maintainer scripts under qemu-user; mmdebstrap checks with arch-test)',

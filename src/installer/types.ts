@@ -13,6 +13,11 @@ export interface InstallerRenderInput {
   readonly token: string;
   /** Bond slave MACs: the device's config `macs`, or the provider's network_ports when the config lists none. */
   readonly bondMacs: readonly string[];
+  /**
+   * The device's data (src/devicedata, contract C) as one line of JSON, bond slaves = bondMacs: the
+   * preseed writes it to the installed system's /etc/metalboot/device.json. It holds the token.
+   */
+  readonly deviceJson?: string;
   /** The template text (from the image's `preseed`/`kickstart` file or the shipped default). */
   readonly template: string;
 }

@@ -32,3 +32,13 @@ export function deviceUrls(baseUrl: string, device: string, token: string): Devi
 export function assetUrl(baseUrl: string, asset: AssetRef): string {
   return `${trimBase(baseUrl)}${assetPath(asset)}`;
 }
+
+/** The local partial mirror of a debian image, as `metalboot serve` serves it (src/server/routes/mirror.ts). */
+export function mirrorUrl(baseUrl: string, image: string): string {
+  return `${trimBase(baseUrl)}/mirror/${encodeURIComponent(image)}`;
+}
+
+/** Where an installed system's metalboot files are served (src/server/routes/os-files.ts). */
+export function osFilesUrl(baseUrl: string): string {
+  return `${trimBase(baseUrl)}/os-files`;
+}

@@ -21,5 +21,6 @@ export interface MetalbootApp {
 
 export function createApp(deps: AppDeps): MetalbootApp {
   const context = new ServerContext(deps);
-  return { handler: createRequestListener(context, ROUTES), context, routes: ROUTES };
+  const routes = deps.extraRoutes?.length ? [...ROUTES, ...deps.extraRoutes] : ROUTES;
+  return { handler: createRequestListener(context, routes), context, routes };
 }

@@ -11,6 +11,7 @@ import { AssetCache } from './asset-cache.js';
 import { ManifestCache } from './manifest-cache.js';
 import { clientAddress } from './logging.js';
 import type { PortMacs } from './port-macs.js';
+import type { Route } from './route.js';
 
 export interface AppDeps {
   readonly config: Config;
@@ -25,6 +26,13 @@ export interface AppDeps {
   readonly trustForwardedFor?: boolean;
   /** Bond slave MACs when the config lists none (the Metal device's network_ports). */
   readonly portMacs?: PortMacs;
+  /** Read-only operator token (METALBOOT_READ_TOKEN): views, never actions. */
+  readonly readToken?: string;
+  /**
+   * Routes a layer above the server adds (the dashboard, src/dashboard): appended to the route
+   * table by createApp, so the server never imports them.
+   */
+  readonly extraRoutes?: readonly Route[];
 }
 
 export const DEFAULT_MAX_UPLOAD = 8 * 1024 ** 3;
@@ -35,6 +43,7 @@ export class ServerContext {
   readonly events: EventStore;
   readonly logger: Logger;
   readonly uploadToken: string | undefined;
+  readonly readToken: string | undefined;
   readonly maxUploadBytes: number;
   readonly trustForwardedFor: boolean;
   readonly portMacs: PortMacs;
@@ -56,6 +65,7 @@ export class ServerContext {
     this.events = deps.events;
     this.logger = deps.logger;
     this.uploadToken = deps.uploadToken || undefined;
+    this.readToken = deps.readToken || undefined;
     this.maxUploadBytes = deps.maxUploadBytes ?? DEFAULT_MAX_UPLOAD;
     this.trustForwardedFor = deps.trustForwardedFor ?? false;
     this.portMacs = deps.portMacs ?? (async (device) => device.macs);

@@ -13,10 +13,14 @@ import { eventStreamRoute } from './routes/event-stream.js';
 import { healthzRoute } from './routes/healthz.js';
 import { kickstartRoute, preseedRoute } from './routes/installer.js';
 import { manifestUploadRoute } from './routes/manifest-upload.js';
+import { mirrorRoute } from './routes/mirror.js';
+import { osFilesRoute } from './routes/os-files.js';
 import { phoneHomeRoute } from './routes/phone-home.js';
 
 export const ROUTES: readonly Route[] = [
   assetsRoute,
+  mirrorRoute,
+  osFilesRoute,
   chainScriptRoute,
   deviceScriptRoute,
   preseedRoute,

@@ -16,6 +16,7 @@ import { DEFAULT_DRAIN_MS, startServer } from './start.js';
 import { cachedPortMacs } from './port-macs.js';
 import type { ProviderMacs } from './port-macs.js';
 import type { RunningServer } from './start.js';
+import type { Route } from './route.js';
 import { trimBase } from '../util/url.js';
 
 export interface ServeOptions {
@@ -41,6 +42,8 @@ export interface ServeDeps {
    * config at start. Lookups are cached and never fatal (port-macs.ts).
    */
   readonly providerMacs?: (config: Config) => ProviderMacs | Promise<ProviderMacs>;
+  /** Routes of the layers above (the dashboard), handed in by the composition root (cli/serve.ts). */
+  readonly extraRoutes?: readonly Route[];
 }
 
 export interface ServeHandle {
@@ -70,6 +73,8 @@ export async function runServe(options: ServeOptions, deps: ServeDeps = {}): Pro
     listen: listen ?? base.server.listen,
     socketPath: options.socket,
     uploadToken: env.METALBOOT_TOKEN,
+    readToken: env.METALBOOT_READ_TOKEN,
+    ...(deps.extraRoutes ? { extraRoutes: deps.extraRoutes } : {}),
     // behind a tunnel every peer is the local agent: the device's address is in X-Forwarded-For
     trustForwardedFor: opener !== undefined,
     ...(deps.providerMacs ? { portMacs: cachedPortMacs(await deps.providerMacs(base), { warn: (message) => logger.warn(message) }) } : {}),

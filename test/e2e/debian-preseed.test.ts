@@ -17,6 +17,7 @@ import { EARLY_MARKER } from '../../src/image/debian-preseed.js';
 import type { ImageManifest } from '../../src/image/manifest.js';
 import { assetFile } from '../../src/image/store.js';
 import { renderPreseed } from '../../src/installer/preseed.js';
+import { buildDeviceData } from '../../src/devicedata/index.js';
 import { renderDeviceScript } from '../../src/ipxe/index.js';
 import { deviceUrls } from '../../src/ipxe/urls.js';
 import { startVm } from '../../src/vm/vm.js';
@@ -76,7 +77,7 @@ describe.skipIf(skipReason !== undefined)('a built Debian image boots with micro
       [`/assets/${variant.kernel.sha256}/${variant.kernel.name}`]: { file: assetFile(stateDir, variant.kernel.sha256) },
       [`/assets/${variant.initrd.sha256}/${variant.initrd.name}`]: { file: assetFile(stateDir, variant.initrd.sha256) },
       [urls.preseed.slice(BASE.length)]: {
-        text: renderPreseed({ device, image, manifest, baseUrl: BASE, token: TOKEN, bondMacs: device.macs, template: await readFile(new URL('../../preseed/bonded.cfg', import.meta.url), 'utf8') }),
+        text: renderPreseed({ device, image, manifest, baseUrl: BASE, token: TOKEN, bondMacs: device.macs, deviceJson: JSON.stringify(buildDeviceData({ device, token: TOKEN, baseUrl: BASE })), template: await readFile(new URL('../../preseed/bonded.cfg', import.meta.url), 'utf8') }),
       },
     };
     const server = await serveOnUnixSocket(dir, routes);

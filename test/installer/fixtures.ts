@@ -5,6 +5,7 @@ import type { DeviceConfig, ImageConfig } from '../../src/config/types.js';
 import { DEFAULT_BOND } from '../../src/config/types.js';
 import type { ImageManifest } from '../../src/image/manifest.js';
 import type { InstallerRenderInput } from '../../src/installer/types.js';
+import { buildDeviceData } from '../../src/devicedata/index.js';
 
 export const device: DeviceConfig = {
   name: 'web-1',
@@ -41,5 +42,6 @@ export async function shipped(relative: string): Promise<string> {
 }
 
 export function input(image: ImageConfig, template: string, over: Partial<InstallerRenderInput> = {}): InstallerRenderInput {
-  return { device, image, manifest: manifestOf(image), baseUrl: 'http://boot.example.net:8080/', token: '0123456789abcdef0123456789abcdef', bondMacs: device.macs, template, ...over };
+  const base = { device, image, manifest: manifestOf(image), baseUrl: 'http://boot.example.net:8080/', token: '0123456789abcdef0123456789abcdef', bondMacs: device.macs, template, ...over };
+  return { deviceJson: JSON.stringify(buildDeviceData({ device: { ...base.device, macs: base.bondMacs }, token: base.token, baseUrl: base.baseUrl })), ...base };
 }

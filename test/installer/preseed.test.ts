@@ -24,11 +24,12 @@ describe('renderPreseed', () => {
     const text = renderPreseed(input(debianImage, await shipped('preseed/bonded.cfg')));
     await expect(text).toMatchFileSnapshot('../golden/preseed/web-1.cfg');
     expect(text).not.toMatch(/\{\{/);
-    expect(text).toContain('for mac in b4:96:91:aa:bb:01 b4:96:91:aa:bb:02; do');
-    expect(text).toContain("'    bond-mode 802.3ad' '    bond-miimon 100'");
-    expect(text).toContain("'    bond-lacp-rate slow' '    bond-xmit-hash-policy layer3+4'");
     expect(text).toContain("'http://boot.example.net:8080/events/web-1?token=0123456789abcdef0123456789abcdef'");
-    expect(text).toContain('{"state":"succeeded"');
+    expect(text).toContain('{"state":"installed"');
+    expect(text).toContain('"bond":{"name":"bond0","mode":"802.3ad","lacp_rate":"slow","miimon":100,"xmit_hash_policy":"layer3+4","slaves":["b4:96:91:aa:bb:01","b4:96:91:aa:bb:02"]}');
+    expect(text).toContain('in-target systemctl enable systemd-networkd.service metalboot-device.service metalboot-report.service');
+    expect(text).toContain("d-i preseed/early_command string echo 'metalboot: preseed for web-1 loaded' > /dev/ttyS1");
+    expect(text).not.toMatch(/curl[^\n|]*events\/web-1/); // the token-bearing URL reaches curl on stdin, not in argv
     expect(text).toContain('add-kernel-opts string console=ttyS1,115200n8');
     expect(text).toContain("'ssh-rsa AAAAB3Nza it'\\''s-quoted'");
   });
@@ -39,6 +40,19 @@ describe('renderPreseed', () => {
     expect(rendered.exitCode).toBe(0);
     const injected = await checkonly(await shipped('preseed/inject.cfg'));
     expect(injected.exitCode).toBe(0);
+  });
+
+  it('points the installer at the local mirror when the image has local_mirror: true (and it passes --checkonly)', async () => {
+    const text = renderPreseed(input({ ...debianImage, localMirror: true } as typeof debianImage, await shipped('preseed/bonded.cfg'), { baseUrl: 'http://10.0.2.2:8080/boot/' }));
+    expect(text).toContain('d-i mirror/protocol string http\n');
+    expect(text).toContain('d-i mirror/http/hostname string 10.0.2.2:8080\n');
+    expect(text).toContain('d-i mirror/http/directory string /boot/mirror/debian12\n');
+    expect(text).toContain('d-i mirror/suite string bookworm\n');
+    expect(text).toMatch(/^d-i apt-setup\/services-select multiselect $/m);
+    const upstream = renderPreseed(input(debianImage, await shipped('preseed/bonded.cfg')));
+    expect(upstream).toContain('d-i mirror/https/hostname string deb.debian.org\n');
+    expect(upstream).toContain('d-i apt-setup/services-select multiselect security, updates\n');
+    expect((await checkonly(text)).exitCode).toBe(0);
   });
 
   it('debconf-set-selections --checkonly does catch a broken line (the check can fail)', async () => {

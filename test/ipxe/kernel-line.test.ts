@@ -10,6 +10,7 @@ import { RenderError } from '../../src/errors.js';
 import type { ImageManifest } from '../../src/image/manifest.js';
 import { renderKickstart } from '../../src/installer/kickstart.js';
 import { renderPreseed } from '../../src/installer/preseed.js';
+import { buildDeviceData } from '../../src/devicedata/index.js';
 import { renderDeviceScript } from '../../src/ipxe/device-script.js';
 import { kernelLine, serialConsole } from '../../src/ipxe/kernel-line.js';
 import { shipped } from '../installer/fixtures.js';
@@ -65,7 +66,7 @@ function script(device: string): string {
 async function answers(device: string): Promise<string> {
   const d = config.devices[device]!;
   const image = config.images[d.image]!;
-  const input = { device: d, image, manifest: manifests[d.image]!, baseUrl: config.server.publicUrl, token: TOKEN, bondMacs: d.macs };
+  const input = { device: d, image, manifest: manifests[d.image]!, baseUrl: config.server.publicUrl, token: TOKEN, bondMacs: d.macs, deviceJson: JSON.stringify(buildDeviceData({ device: d, token: TOKEN, baseUrl: config.server.publicUrl })) };
   return image.type === 'alma'
     ? renderKickstart({ ...input, template: await shipped('kickstart/alma9.ks') })
     : renderPreseed({ ...input, template: await shipped('preseed/bonded.cfg') });
@@ -131,7 +132,7 @@ describe('kernel line rules', () => {
   it('GRUB gets the plain console when the kernel has no serial console', async () => {
     const image = { ...config.images.deb!, console: { x86_64: 'console=tty0' } };
     const d = config.devices['plain-1']!;
-    const text = renderPreseed({ device: d, image, manifest: manifests.deb!, baseUrl: 'http://b', token: TOKEN, bondMacs: d.macs, template: await shipped('preseed/bonded.cfg') });
+    const text = renderPreseed({ device: d, image, manifest: manifests.deb!, baseUrl: 'http://b', token: TOKEN, bondMacs: d.macs, deviceJson: JSON.stringify(buildDeviceData({ device: d, token: TOKEN, baseUrl: 'http://b' })), template: await shipped('preseed/bonded.cfg') });
     expect(text).toContain(`printf '%s\\n' 'GRUB_TERMINAL="console"' >> /target/etc/default/grub;`);
   });
 

@@ -59,7 +59,7 @@ describe('metalboot mirror against a fake upstream on loopback', () => {
     const xz = await served('dists/bookworm/main/binary-amd64/Packages.xz');
     expect(await served(`dists/bookworm/main/binary-amd64/by-hash/SHA256/${sha256(xz)}`)).toEqual(xz);
     const want = ['base-files', 'libc6', 'apt', 'less', 'linux-image-amd64', `linux-image-${ABI}`, 'initramfs-tools', 'busybox', 'grub-pc', 'grub-efi-amd64', 'grub-common',
-      'openssh-server', 'task-ssh-server', 'tasksel', 'ifenslave', 'curl', 'libcurl4', 'qemu-guest-agent',
+      'openssh-server', 'task-ssh-server', 'tasksel', 'jq', 'curl', 'libcurl4', 'qemu-guest-agent',
       'partman-ext3', 'e2fsprogs-udeb', `ext4-modules-${ABI}-di`, `nic-modules-${ABI}-di`];
     for (const name of want) expect(await served(archive.poolPath(name)), name).toEqual(archive.pool.get(archive.poolPath(name)));
     for (const name of ['unrelated-tool', 'libstdc++6', 'anna', 'fancy-udeb', `ext4-modules-${OLD_ABI}-di`]) {
@@ -87,7 +87,7 @@ describe('metalboot mirror against a fake upstream on loopback', () => {
     expect(second.unchanged).toBe(false);
     expect(second.generation).not.toBe(first.generation);
     const fetchedPool = upstream.requests.filter((path) => path.startsWith('pool/')).sort();
-    expect(fetchedPool).toEqual([archive.poolPath('ifenslave'), archive.poolPath('less'), archive.poolPath('openssh-server'), archive.poolPath('task-ssh-server')].sort());
+    expect(fetchedPool).toEqual([archive.poolPath('jq'), archive.poolPath('less'), archive.poolPath('openssh-server'), archive.poolPath('task-ssh-server')].sort());
     expect(await readdir(`${options.out}.gens`)).toEqual([second.generation.split('/').pop()]);
   });
 
@@ -121,12 +121,12 @@ describe('metalboot mirror against a fake upstream on loopback', () => {
   });
 
   it('names every file the upstream lacks, and builds an incomplete mirror only when allowed', async () => {
-    upstream.faults.set(archive.poolPath('ifenslave'), { status: 404 });
+    upstream.faults.set(archive.poolPath('jq'), { status: 404 });
     upstream.faults.set(archive.poolPath('e2fsprogs-udeb'), { status: 404 });
-    await expect(buildMirror(options)).rejects.toThrow(/lacks 2 of the \d+ files .*e2fsprogs-udeb.*ifenslave/);
+    await expect(buildMirror(options)).rejects.toThrow(/lacks 2 of the \d+ files .*e2fsprogs-udeb.*jq/);
     await expect(stat(options.out)).rejects.toThrow(/ENOENT/);
     const summary = await buildMirror({ ...options, allowMissing: true });
-    expect(summary.missing).toEqual([archive.poolPath('e2fsprogs-udeb'), archive.poolPath('ifenslave')]);
+    expect(summary.missing).toEqual([archive.poolPath('e2fsprogs-udeb'), archive.poolPath('jq')]);
     const record = JSON.parse((await served('metalboot-mirror.json')).toString('utf8')) as { missing: string[] };
     expect(record.missing).toEqual(summary.missing);
   });

@@ -39,7 +39,7 @@ export const DEBS: readonly FakePackage[] = [
   { name: 'openssh-server', depends: 'libc6', provides: 'ssh-server' },
   { name: 'task-ssh-server', depends: 'tasksel, openssh-server' },
   { name: 'tasksel' },
-  { name: 'ifenslave' },
+  { name: 'jq' },
   { name: 'curl', depends: 'libcurl4' },
   { name: 'libcurl4', depends: 'libc6' },
   { name: 'libstdc++6', depends: 'libc6' },

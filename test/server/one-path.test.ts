@@ -38,6 +38,11 @@ function samples(): Record<string, Sample> {
   return {
     'GET /assets/*': { path: asset, status: 200 },
     'HEAD /assets/*': { path: asset, status: 200 },
+    // no image of the fixture has a mirror: the route answers (its log line names it) with 404
+    'GET /mirror/*': { path: '/mirror/deb/dists/bookworm/InRelease', status: 404 },
+    'HEAD /mirror/*': { path: '/mirror/deb/dists/bookworm/InRelease', status: 404 },
+    'GET /os-files/*': { path: '/os-files/usr/lib/metalboot/report-booted', status: 200 },
+    'HEAD /os-files/*': { path: '/os-files/usr/lib/metalboot/report-booted', status: 200 },
     'GET /boot.ipxe': { path: '/boot.ipxe', status: 200 },
     'HEAD /boot.ipxe': { path: '/boot.ipxe', status: 200 },
     'GET /ipxe/:key': { path: '/ipxe/web-1', status: 200 },

@@ -1,11 +1,13 @@
 /**
  * GET /ipxe/<device|mac|uuid>: a device's own iPXE script, rendered from the current config and the
  * image manifest; the rendered bytes are cached per device until the config or the manifest changes.
+ * The Debian installer, which loads the DHCP boot file as a preseed, gets an empty one (installer-probe.ts).
  */
 import type { ServerResponse } from 'node:http';
 import { findDevice } from '../../config/lookup.js';
 import { NotBuiltError } from '../../errors.js';
 import { renderScriptFor } from '../../ipxe/for-device.js';
+import { answerInstallerProbe } from '../installer-probe.js';
 import { requestMeta } from '../logging.js';
 import { sendBody, sendError } from '../respond.js';
 import type { Route, RouteCall } from '../route.js';
@@ -13,6 +15,7 @@ import type { Route, RouteCall } from '../route.js';
 export const deviceScriptRoute: Route = { methods: ['GET', 'HEAD'], path: '/ipxe/:key', errors: 'text', handler: serveDeviceScript };
 
 async function serveDeviceScript(call: RouteCall): Promise<void> {
+  if (answerInstallerProbe(call)) return;
   const { ctx, req, res } = call;
   const key = call.params.key ?? '';
   const config = ctx.config;

@@ -5,6 +5,7 @@
  * so one device cannot read another's, nor learn which devices exist.
  */
 import { readFile } from 'node:fs/promises';
+import { buildDeviceData } from '../../devicedata/index.js';
 import type { InstallerRenderInput } from '../../installer/types.js';
 import { templatePath } from '../../installer/template-path.js';
 import type { InstallerKind } from '../../installer/template-path.js';
@@ -28,13 +29,17 @@ async function serveInstaller(call: RouteCall, kind: InstallerKind): Promise<voi
   const { device, token } = answer;
   const image = config.images[device.image]!;
   const template = await readFile(templatePath(image, kind), 'utf8');
+  const bondMacs = await ctx.portMacs(device);
+  const baseUrl = config.server.publicUrl;
   const input: InstallerRenderInput = {
     device,
     image,
     manifest: await ctx.manifests.get(ctx.stateDir, device.image),
-    baseUrl: config.server.publicUrl,
+    baseUrl,
     token,
-    bondMacs: await ctx.portMacs(device),
+    bondMacs,
+    // what the installed system applies on every boot: the RAM image's device data (contract C)
+    deviceJson: JSON.stringify(buildDeviceData({ device: { ...device, macs: bondMacs }, token, baseUrl })),
     template,
   };
   const body = Buffer.from(await renderInstaller(kind, input));
