@@ -8,7 +8,9 @@ export type ErrorCode =
   // the family's defaults and classes
   | 'E_METALBOOT' | 'E_CONFIG' | 'E_USAGE' | 'E_RENDER' | 'E_BUILD' | 'E_PROVIDER'
   // images and the store
-  | 'E_NO_IMAGE' | 'E_NOT_BUILT' | 'E_MANIFEST'
+  | 'E_NO_IMAGE' | 'E_NOT_BUILT' | 'E_MANIFEST' | 'E_INITRD_CORRUPT'
+  // the server's lifecycle
+  | 'E_RELOAD_REFUSED'
   // push, events, tunnel
   | 'E_PUSH' | 'E_EVENTS' | 'E_TUNNEL'
   // re-image flow and devices
@@ -21,6 +23,8 @@ export type ErrorCode =
   | 'E_METAL_NO_SOS' | 'E_METAL_SPEC'
   // Redfish BMCs (providers/redfish) and the Redfish simulator
   | 'E_REDFISH' | 'E_REDFISH_AMBIGUOUS_RESET' | 'E_REDFISH_AUTH' | 'E_REDFISH_BOOT_TARGET' | 'E_REDFISH_CONSOLE' | 'E_REDFISH_FORBIDDEN' | 'E_REDFISH_FOREIGN_LINK' | 'E_REDFISH_NETWORK' | 'E_REDFISH_NOT_FOUND' | 'E_REDFISH_OS' | 'E_REDFISH_RESET' | 'E_REDFISH_SERVER' | 'E_REDFISH_SPEC' | 'E_REDFISH_SYSTEM' | 'E_REDFISH_TIMEOUT' | 'E_REDFISH_USERDATA'
+  // own-L2 network boot: dnsmasq run by `serve --dhcp` (dhcp/)
+  | 'E_DHCP' | 'E_DHCP_CONFIG' | 'E_DHCP_INTERFACE' | 'E_DHCP_NOT_ROOT' | 'E_DHCP_PORT_BUSY'
   // QEMU, boot-test, demo
   | 'E_QEMU_MISSING' | 'E_BOOT_TEST' | 'E_HOST_PACKAGES';
 

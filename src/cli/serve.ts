@@ -2,8 +2,11 @@
 import type { Command } from 'commander';
 import { isHttpUrl } from '../config/fields.js';
 import type { Config } from '../config/types.js';
+import type { DhcpMode, DhcpService } from '../dhcp/index.js';
+import { DHCP_MODES, preflightDhcp, startDhcpService } from '../dhcp/index.js';
 import { UsageError } from '../errors.js';
 import type { Provider } from '../providers/provider.js';
+import { createLogger } from '../server/logging.js';
 import type { ProviderMacs } from '../server/port-macs.js';
 import { addConfigOption, resolveConfigPath } from './common.js';
 import type { CliIo } from './io.js';
@@ -15,6 +18,9 @@ interface ServeCliOptions {
   tunnel?: string;
   socket?: string;
   drain?: string;
+  dhcp?: string;
+  interface?: string;
+  range?: string;
 }
 
 export function registerServe(program: Command, io: CliIo): void {
@@ -31,15 +37,24 @@ export function registerServe(program: Command, io: CliIo): void {
     .option('--tunnel <kind>', 'open a public tunnel and use its URL (ngrok: needs $NGROK_AUTHTOKEN)')
     .option('--socket <path>', 'also listen on this unix socket')
     .option('--drain <seconds>', 'on SIGTERM, wait at most this long for downloads to finish', '30')
-    .addHelpText('after', '\nExamples:\n  metalboot serve\n  metalboot serve --listen 0.0.0.0:8080 --public-url http://10.0.0.5:8080\n  NGROK_AUTHTOKEN=… metalboot serve --tunnel ngrok')
+    .option('--dhcp <mode>', 'also run dnsmasq on --interface for network boot on your own L2: proxy (next to the site\'s DHCP server) or full (hands out --range); only the devices\' MACs are answered; needs root')
+    .option('--interface <name>', 'with --dhcp: the interface the devices\' network is on')
+    .option('--range <first,last>', 'with --dhcp full: the IPv4 addresses to hand out')
+    .addHelpText('after', '\nExamples:\n  metalboot serve\n  metalboot serve --listen 0.0.0.0:8080 --public-url http://10.0.0.5:8080\n  NGROK_AUTHTOKEN=… metalboot serve --tunnel ngrok\n' +
+      '  metalboot serve --listen 10.0.0.5:8080 --dhcp proxy --interface eno1            # PXE → iPXE → /boot.ipxe beside the site\'s DHCP\n' +
+      '  metalboot serve --listen 10.0.0.5:8080 --dhcp full --interface br0 --range 10.0.0.100,10.0.0.199')
     .action(async (options: ServeCliOptions) => {
       const { runServe } = await import('../server/run.js');
       const { dashboardRoutes } = await import('../dashboard/index.js');
+      const dhcp = dhcpRequest(options);
       const drain = Number(options.drain);
       if (!Number.isFinite(drain) || drain < 0) throw new UsageError(`--drain ${JSON.stringify(options.drain)} is not a number of seconds`);
       if (options.publicUrl !== undefined && !isHttpUrl(options.publicUrl)) {
         throw new UsageError(`--public-url ${JSON.stringify(options.publicUrl)} must be an http:// or https:// URL`);
       }
+      const logger = createLogger();
+      if (dhcp) await preflightDhcp(dhcp); // before serving: a missing interface or root costs nothing
+      let service: DhcpService | undefined;
       // The process's signals still reach the server (SIGHUP reloads, SIGTERM drains); its request log is the server's own.
       const handle = await runServe(
         {
@@ -52,13 +67,25 @@ export function registerServe(program: Command, io: CliIo): void {
         },
         {
           env: io.env,
+          logger,
           providerMacs: metalPortMacs(io.env),
           say: (line) => void io.stderr.write(`${line}\n`),
           // the operator dashboard at /ui (docs/dashboard.md); with METAL_AUTH_TOKEN it shows provider state and can re-image
           extraRoutes: dashboardRoutes(io.env.METAL_AUTH_TOKEN ? { provider: metalOpener(io.env) } : {}),
+          onReload: async (config) => service?.update(config),
         },
       );
+      if (dhcp) {
+        try {
+          service = await startDhcpService({ ...dhcp, logger }, handle.config);
+        } catch (error) {
+          await handle.stop();
+          throw error;
+        }
+        io.stderr.write(`metalboot: ${dhcp.mode} DHCP on ${dhcp.interface} (dnsmasq ${service.configFile}): PXE firmware → iPXE → ${handle.publicUrl}/boot.ipxe\n`);
+      }
       await handle.done;
+      await service?.stop();
     });
   addConfigOption(command);
 }
@@ -76,4 +103,22 @@ export function metalPortMacs(env: NodeJS.ProcessEnv): ((config: Config) => Prom
     const provider = createProvider({ config, env });
     return async (metalId) => (await provider.getDevice(metalId)).macs;
   };
+}
+
+/** --dhcp, --interface and --range, checked together; undefined without --dhcp. */
+export function dhcpRequest(options: Pick<ServeCliOptions, 'dhcp' | 'interface' | 'range'>): { mode: DhcpMode; interface: string; range?: { start: string; end: string } } | undefined {
+  if (options.dhcp === undefined) {
+    if (options.interface !== undefined || options.range !== undefined) throw new UsageError('--interface and --range go with --dhcp proxy|full');
+    return undefined;
+  }
+  const mode = DHCP_MODES.find((m) => m === options.dhcp);
+  if (!mode) throw new UsageError(`--dhcp ${JSON.stringify(options.dhcp)}: expected proxy or full`);
+  if (!options.interface) throw new UsageError(`--dhcp ${mode} needs --interface NAME (the network the devices boot on)`);
+  if (mode === 'proxy') {
+    if (options.range !== undefined) throw new UsageError('--range goes with --dhcp full; in proxy mode the site\'s DHCP server hands out the addresses');
+    return { mode, interface: options.interface };
+  }
+  const parts = (options.range ?? '').split(',');
+  if (parts.length !== 2 || !parts[0] || !parts[1]) throw new UsageError('--dhcp full needs --range FIRST,LAST, e.g. --range 10.0.0.100,10.0.0.199');
+  return { mode, interface: options.interface, range: { start: parts[0].trim(), end: parts[1].trim() } };
 }

@@ -7,6 +7,7 @@ import { ConfigError } from '../errors.js';
 import type { Config } from './types.js';
 import type { Path, Where } from './fields.js';
 import { normalizeConfig } from './normalize.js';
+import { checkDepth, isStackOverflow, toPlain, tooDeep } from './yaml-guard.js';
 
 export async function loadConfig(file: string): Promise<Config> {
   const absolute = resolve(file);
@@ -26,17 +27,25 @@ export async function loadConfig(file: string): Promise<Config> {
 /** Parses and validates config text; `file` is used in messages and to resolve relative paths. */
 export function parseConfig(text: string, file: string): Config {
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: true, uniqueKeys: true });
+  let doc: Document;
+  try {
+    doc = parseDocument(text, { lineCounter, prettyErrors: true, uniqueKeys: true });
+  } catch (error) {
+    if (error instanceof RangeError && isStackOverflow(error.message)) throw tooDeep(file, undefined);
+    throw error;
+  }
   const firstError = doc.errors[0];
+  if (firstError && isStackOverflow(firstError.message)) throw tooDeep(file, firstError.linePos?.[0]?.line);
   if (firstError) {
     const line = firstError.linePos?.[0]?.line;
     throw new ConfigError(`${file}${line ? `:${line}` : ''}: not valid YAML: ${firstError.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '')}`);
   }
+  checkDepth(doc, lineCounter, file);
   const where: Where = {
     file,
     lineOf: (path) => lineOf(doc, lineCounter, path),
   };
-  return normalizeConfig(doc.toJS(), where, dirname(file));
+  return normalizeConfig(toPlain(doc, lineCounter, file), where, dirname(file));
 }
 
 function lineOf(doc: Document, lineCounter: LineCounter, path: Path): number | undefined {

@@ -8,6 +8,13 @@
 export const QEMU_X86 = '/usr/bin/qemu-system-x86_64';
 export const QEMU_AARCH64 = '/usr/bin/qemu-system-aarch64';
 
+/** Debian 12's `ipxe` package: iPXE binaries a PXE firmware loads over TFTP (serve --dhcp). */
+export const IPXE_DIR = '/usr/lib/ipxe';
+/** iPXE for BIOS PXE through the NIC's UNDI. */
+export const IPXE_UNDIONLY_KPXE = `${IPXE_DIR}/undionly.kpxe`;
+/** iPXE for x86-64 UEFI through the firmware's SNP. */
+export const IPXE_SNPONLY_EFI = `${IPXE_DIR}/snponly.efi`;
+
 /** Where ipxe-qemu puts the NIC option ROMs QEMU loads for virtio-net-pci. */
 export const IPXE_ROM_DIR = '/usr/lib/ipxe/qemu';
 export const IPXE_ROM_BIOS = `${IPXE_ROM_DIR}/pxe-virtio.rom`;

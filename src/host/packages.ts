@@ -5,7 +5,7 @@
  * never only in one of them. Pure data.
  */
 import {
-  AAVMF_CODE, AAVMF_VARS, DEBIAN_ARCHIVE_KEYRING, IPXE_ROM_BIOS, IPXE_ROM_EFI, IPXE_TRIXIE_ARM64_EFI, IPXE_TRIXIE_ROOT, IPXE_TRIXIE_SNPONLY_EFI,
+  AAVMF_CODE, AAVMF_VARS, DEBIAN_ARCHIVE_KEYRING, IPXE_ROM_BIOS, IPXE_ROM_EFI, IPXE_SNPONLY_EFI, IPXE_UNDIONLY_KPXE, IPXE_TRIXIE_ARM64_EFI, IPXE_TRIXIE_ROOT, IPXE_TRIXIE_SNPONLY_EFI,
   IPXE_TRIXIE_UNDIONLY_KPXE, IPXE_TRIXIE_X86_64_EFI, NETBOOT_ARM64_INITRD, NETBOOT_ARM64_KERNEL, NETBOOT_INITRD, NETBOOT_KERNEL,
   OVMF_CODE, OVMF_VARS, QEMU_AARCH64, QEMU_X86, SEABIOS,
 } from './debian-files.js';
@@ -98,6 +98,11 @@ export const PACKAGE_GROUPS: readonly PackageGroup[] = [
     ],
   },
   {
+    purpose: 'network boot on your own L2 (serve --dhcp): iPXE for PXE firmware over TFTP (BIOS undionly.kpxe, UEFI snponly.efi); dnsmasq: below',
+    neededBy: ['tests'],
+    packages: [{ name: 'ipxe', proves: [IPXE_UNDIONLY_KPXE, IPXE_SNPONLY_EFI] }],
+  },
+  {
     purpose: 'a real Debian installer kernel and initrd to netboot',
     neededBy: ['tests', 'demo'],
     packages: [{ name: 'debian-installer-12-netboot-amd64', proves: [NETBOOT_KERNEL, NETBOOT_INITRD] }],
@@ -130,7 +135,7 @@ export const PACKAGE_GROUPS: readonly PackageGroup[] = [
     ],
   },
   {
-    purpose: 'RAM OS images (type: rootfs): mmdebstrap builds them, their boot scripts use jq; the e2e boot\'s DHCP (dnsmasq) and LACP switch (python3, which the native SQLite addon build needs too)',
+    purpose: 'RAM OS images (type: rootfs): mmdebstrap builds them, their boot scripts use jq; the e2e boots\' DHCP and serve --dhcp (dnsmasq) and LACP switch (python3, which the native SQLite addon build needs too)',
     neededBy: ['tests'],
     packages: [
       { name: 'mmdebstrap', proves: [bin('mmdebstrap')] },

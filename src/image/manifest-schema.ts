@@ -54,8 +54,9 @@ export const manifestSchema: JSONSchemaType<ImageManifest> = {
     installer: { type: 'boolean', description: 'true or false' },
     variants: {
       type: 'object',
-      description: `an object keyed by architecture (${ARCHES.join(', ')})`,
+      description: `an object keyed by architecture (${ARCHES.join(', ')}) with at least one variant`,
       required: [],
+      minProperties: 1,
       additionalProperties: false,
       properties: Object.fromEntries(ARCHES.map((arch) => [arch, variantSchema(arch)])),
     } as unknown as JSONSchemaType<ImageManifest>['properties']['variants'],

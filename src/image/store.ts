@@ -12,3 +12,5 @@ export type { Hashed } from './store/hashing.js';
 export { addAssetFromFile, checkAssetName, commitAsset, streamToTmp, writeToTmp } from './store/assets.js';
 export type { StreamedAsset } from './store/assets.js';
 export { readManifest, writeManifest } from './store/manifests.js';
+export { removeStaleTmp } from './store/stale-tmp.js';
+export type { StaleTmpResult } from './store/stale-tmp.js';

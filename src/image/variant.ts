@@ -8,6 +8,8 @@ import { withParents } from '../initrd/cpio.js';
 import { planCompose } from '../initrd/compose.js';
 import { entriesFromDir } from '../initrd/fs-entries.js';
 import { microcodeEntries } from '../initrd/microcode.js';
+import { verifyInitrd } from '../initrd/verify.js';
+import { MetalbootError } from '../errors.js';
 import { addAssetFromSegments } from './segment-writer.js';
 import type { ManifestVariant } from './manifest.js';
 import { addAssetFromFile } from './store.js';
@@ -31,7 +33,12 @@ export function needsUncompressed(arch: Arch): boolean {
   return arch === 'arm64';
 }
 
+/**
+ * The initrd is checked whole (initrd/verify.ts) before anything of the variant enters the store, so
+ * a corrupt download or a wrong file fails the build naming image, file and offset, and leaves no blob.
+ */
 export async function storeVariant(stateDir: string, image: ImageConfig, input: VariantInput): Promise<ManifestVariant> {
+  await withImage(image, input, () => verifyInitrd(input.initrd));
   const kernel = await addAssetFromFile(stateDir, input.kernel, input.kernelName);
   const early = image.microcode && input.arch === 'x86_64' ? await microcodeEntries(image.microcode) : [];
   const overlay = [...(image.overlay ? await entriesFromDir(image.overlay) : []), ...(input.extraOverlay ?? [])];
@@ -49,6 +56,16 @@ export async function storeVariant(stateDir: string, image: ImageConfig, input: 
     return { ...common, initrd, compression: plan.compression };
   }
   const name = plan.compression === 'none' ? input.initrdName.replace(COMPRESSED_SUFFIX, '') || 'initrd' : input.initrdName;
-  const initrd = await addAssetFromSegments(stateDir, name, plan.segments);
+  const initrd = await withImage(image, input, () => addAssetFromSegments(stateDir, name, plan.segments));
   return { ...common, initrd, compression: plan.compression };
+}
+
+/** Runs `step`, prefixing a MetalbootError with the image and arch it was about. */
+async function withImage<T>(image: ImageConfig, input: VariantInput, step: () => Promise<T>): Promise<T> {
+  try {
+    return await step();
+  } catch (error) {
+    if (!(error instanceof MetalbootError)) throw error;
+    throw new MetalbootError(`image "${image.name}" (${input.arch}): ${error.message}`, { code: error.code, hint: error.hint, cause: error });
+  }
 }

@@ -1,6 +1,6 @@
 /** Compression sniffing by magic bytes, and streaming decompression (zlib in-process, else execa). */
 import { open } from 'node:fs/promises';
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { execa } from 'execa';
 import { BuildError } from '../errors.js';
@@ -61,14 +61,24 @@ export function decompressStream(source: Readable, compression: Compression): Re
     return source.pipe(gunzip);
   }
   const tool = TOOLS[compression];
-  const child = execa(tool.cmd, ['-dc'], { input: source, stdout: 'pipe', encoding: 'buffer', buffer: false, stripFinalNewline: false });
-  const out = child.stdout;
-  child.catch((error: unknown) => {
-    const code = (error as { code?: string }).code;
-    const message = code === 'ENOENT'
-      ? `${tool.cmd} is not installed: it is needed to decompress a ${compression} initrd`
-      : `${tool.cmd} -dc failed: ${(error as { shortMessage?: string }).shortMessage ?? String(error)}`;
-    out.destroy(new BuildError(message, { hint: `install it: apt-get install ${tool.pkg}`, cause: error }));
-  });
-  return out;
+  const child = execa(tool.cmd, ['-dc'], { input: source, stdout: 'pipe', encoding: 'buffer', buffer: { stdout: false, stderr: true }, stripFinalNewline: false });
+  // The output ends only once the tool has exited well: a tool that is missing or fails (truncated
+  // or corrupt input) is an error of the stream, never a short but clean end.
+  async function* output(): AsyncGenerator<Buffer> {
+    try {
+      for await (const chunk of child.stdout as AsyncIterable<Buffer>) yield chunk;
+      await child;
+    } catch (error) {
+      const code = (error as { code?: string }).code;
+      if (code === 'ENOENT') {
+        throw new BuildError(`${tool.cmd} is not installed: it is needed to decompress a ${compression} initrd`, { hint: `install it: apt-get install ${tool.pkg}`, cause: error });
+      }
+      const said = Buffer.from((error as { stderr?: Uint8Array }).stderr ?? []).toString('utf8').trim().split('\n').pop();
+      throw new BuildError(`${tool.cmd} -dc failed: ${said || ((error as { shortMessage?: string }).shortMessage ?? String(error))}`, { cause: error });
+    } finally {
+      child.kill();
+      child.catch(() => undefined);
+    }
+  }
+  return Readable.from(output(), { objectMode: false });
 }

@@ -1,10 +1,15 @@
 /**
  * newc cpio reader, streaming: yields each entry with its data (entries in an initrd are small;
- * the archive as a whole is never held). Stops after TRAILER!!!; `readCpioArchives` continues
- * over concatenated archives separated by zero padding.
+ * the archive as a whole is never held), or only its header when `withData` is false (then memory
+ * stays at one source chunk whatever the entry sizes). Stops after TRAILER!!!; `readCpioArchives`
+ * continues over concatenated archives separated by zero padding. Headers are checked field by
+ * field, so garbage fails with the byte offset instead of reading a nonsense length.
  */
 import { BuildError } from '../errors.js';
+import { ByteReader } from './byte-reader.js';
 import { S_IFDIR, S_IFLNK, S_IFMT, S_IFREG, TRAILER, pad4 } from './cpio.js';
+
+export { ByteReader } from './byte-reader.js';
 
 export interface CpioReadEntry {
   readonly name: string;
@@ -14,56 +19,18 @@ export interface CpioReadEntry {
   readonly mtime: number;
   readonly uid: number;
   readonly gid: number;
+  /** The entry's bytes (empty when read with `withData: false`, except for symlinks). */
   readonly data: Buffer;
   /** Symlink target. */
   readonly target?: string;
+  /** Offset of the entry's header in the stream read. */
+  readonly offset: number;
 }
 
 const HEADER_SIZE = 110;
-
-/** Pulls exact byte counts out of an async chunk source. */
-export class ByteReader {
-  private buffered: Buffer[] = [];
-  private length = 0;
-  private done = false;
-  /** Bytes consumed so far. */
-  offset = 0;
-  constructor(private readonly source: AsyncIterator<Buffer>) {}
-
-  private async fill(n: number): Promise<boolean> {
-    while (this.length < n && !this.done) {
-      const next = await this.source.next();
-      if (next.done) this.done = true;
-      else if (next.value.length > 0) {
-        this.buffered.push(next.value);
-        this.length += next.value.length;
-      }
-    }
-    return this.length >= n;
-  }
-
-  async peek(n: number): Promise<Buffer> {
-    await this.fill(n);
-    const all = Buffer.concat(this.buffered);
-    this.buffered = [all];
-    return all.subarray(0, n);
-  }
-
-  async read(n: number): Promise<Buffer> {
-    if (!(await this.fill(n))) throw new BuildError(`cpio archive is truncated at byte ${this.offset + this.length} (wanted ${n} more bytes)`);
-    const all = this.buffered.length === 1 ? this.buffered[0]! : Buffer.concat(this.buffered);
-    const out = all.subarray(0, n);
-    const rest = all.subarray(n);
-    this.buffered = rest.length > 0 ? [rest] : [];
-    this.length -= n;
-    this.offset += n;
-    return out;
-  }
-
-  async atEnd(): Promise<boolean> {
-    return !(await this.fill(1));
-  }
-}
+const HEX8 = /^[0-9a-fA-F]{8}$/;
+/** Longer names than the kernel's PATH_MAX are not a real initrd. */
+const MAX_NAME = 4096;
 
 function typeOf(mode: number): CpioReadEntry['type'] {
   switch (mode & S_IFMT) {
@@ -75,24 +42,34 @@ function typeOf(mode: number): CpioReadEntry['type'] {
 }
 
 /** Reads one archive from `reader` (which sits at its first header). */
-export async function* readCpioFrom(reader: ByteReader): AsyncGenerator<CpioReadEntry> {
+export async function* readCpioFrom(reader: ByteReader, withData = true): AsyncGenerator<CpioReadEntry> {
   for (;;) {
-    const head = (await reader.read(HEADER_SIZE)).toString('ascii');
+    const offset = reader.offset;
+    const head = (await reader.read(HEADER_SIZE)).toString('latin1');
     if (head.slice(0, 6) !== '070701' && head.slice(0, 6) !== '070702') {
-      throw new BuildError(`not a newc cpio header at byte ${reader.offset - HEADER_SIZE} (magic ${JSON.stringify(head.slice(0, 6))})`);
+      throw new BuildError(`not a newc cpio header at byte ${offset} (magic ${JSON.stringify(head.slice(0, 6))})`);
     }
-    const field = (i: number): number => Number.parseInt(head.slice(6 + i * 8, 14 + i * 8), 16);
+    const field = (i: number): number => {
+      const text = head.slice(6 + i * 8, 14 + i * 8);
+      if (!HEX8.test(text)) throw new BuildError(`cpio header at byte ${offset} is damaged: field ${i + 1} is ${JSON.stringify(text)}, not 8 hex digits`);
+      return Number.parseInt(text, 16);
+    };
     const mode = field(1);
     const size = field(6);
     const nameSize = field(11);
-    const name = (await reader.read(nameSize)).subarray(0, nameSize - 1).toString('utf8');
-    await reader.read(pad4(HEADER_SIZE + nameSize));
+    if (nameSize < 1 || nameSize > MAX_NAME) throw new BuildError(`cpio header at byte ${offset} is damaged: name size ${nameSize} (must be 1..${MAX_NAME})`);
+    const rawName = await reader.read(nameSize);
+    if (rawName[nameSize - 1] !== 0) throw new BuildError(`cpio header at byte ${offset} is damaged: its name is not NUL-terminated`);
+    const name = rawName.subarray(0, nameSize - 1).toString('utf8');
+    await reader.skip(pad4(HEADER_SIZE + nameSize));
     if (name === TRAILER) return;
-    const data = Buffer.from(await reader.read(size));
-    await reader.read(pad4(size));
     const type = typeOf(mode);
+    const keep = withData || type === 'symlink';
+    const data = keep ? Buffer.from(await reader.read(size)) : Buffer.alloc(0);
+    if (!keep) await reader.skip(size);
+    await reader.skip(pad4(size));
     yield {
-      name, mode, type, size, mtime: field(5), uid: field(2), gid: field(3), data,
+      name, mode, type, size, mtime: field(5), uid: field(2), gid: field(3), data, offset,
       ...(type === 'symlink' ? { target: data.toString('utf8') } : {}),
     };
   }
@@ -103,12 +80,12 @@ export async function* readCpio(source: AsyncIterable<Buffer>): AsyncGenerator<C
 }
 
 /** Every entry of a run of uncompressed archives (as the kernel unpacks them: zero padding skipped). */
-export async function* readCpioArchives(source: AsyncIterable<Buffer>): AsyncGenerator<CpioReadEntry> {
+export async function* readCpioArchives(source: AsyncIterable<Buffer>, withData = true): AsyncGenerator<CpioReadEntry> {
   const reader = new ByteReader(source[Symbol.asyncIterator]());
   for (;;) {
-    while (!(await reader.atEnd()) && (await reader.peek(1))[0] === 0) await reader.read(1);
+    await reader.skipZeros();
     if (await reader.atEnd()) return;
-    yield* readCpioFrom(reader);
+    yield* readCpioFrom(reader, withData);
   }
 }
 

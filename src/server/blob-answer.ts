@@ -1,19 +1,18 @@
 /**
  * How a content-addressed file is answered (the one static-file path: /assets and /mirror): a
  * strong ETag from its sha256, conditional and range headers decided by conditional.ts, the bytes
- * from the memory cache (asset-cache.ts, keyed by sha256) when they fit, else streamed from the
- * open file in 1 MiB reads. The file is opened with O_NOFOLLOW and must be a regular file.
+ * sent by a BlobReader (blob-reader.ts: a chunk at a time with backpressure, copied from the memory
+ * cache, asset-cache.ts keyed by sha256, while cached, else read from the file). The file is opened
+ * with O_NOFOLLOW and O_NONBLOCK and must be a regular file (open-blob.ts).
  */
-import { constants } from 'node:fs';
-import { open } from 'node:fs/promises';
-import type { FileHandle } from 'node:fs/promises';
 import { pipeline } from 'node:stream';
+import { BlobReader } from './blob-reader.js';
+import type { BlobSource } from './blob-reader.js';
 import { decideAssetAnswer } from './conditional.js';
 import { requestMeta } from './logging.js';
+import { openBlob } from './open-blob.js';
 import { sendError } from './respond.js';
 import type { RouteCall } from './route.js';
-
-const READ_SIZE = 1 << 20;
 
 /** Cache-Control of bytes that never change under their URL (content-addressed paths). */
 export const IMMUTABLE = 'public, max-age=31536000, immutable';
@@ -30,36 +29,30 @@ export interface BlobAnswer {
 
 /** Answers GET/HEAD with the blob; false (nothing sent) when the file is missing or not a regular file. */
 export async function answerBlob(call: RouteCall, blob: BlobAnswer): Promise<boolean> {
-  const { ctx, req, res } = call;
+  const { ctx, req } = call;
+  const source = { cache: ctx.assets, sha256: blob.sha256, file: blob.file };
   const cached = ctx.assets.get(blob.sha256);
   if (cached) {
-    send(call, blob, cached.length, (start, end) => res.end(cached.subarray(start, end + 1)));
+    respond(call, blob, source, cached.length);
     return true;
   }
   const opened = await openBlob(blob.file);
   if (!opened) return false;
-  if (req.method === 'GET' && ctx.assets.fits(opened.size)) {
+  if (req.method === 'GET' && ctx.assets.fits(opened.size) && (await ctx.assets.load(blob.sha256, blob.file, opened.size))) {
     await opened.handle.close();
-    const data = await ctx.assets.load(blob.sha256, blob.file, opened.size);
-    if (data) {
-      send(call, blob, data.length, (start, end) => res.end(data.subarray(start, end + 1)));
-      return true;
-    }
-    const reopened = await openBlob(blob.file);
-    if (!reopened) return false;
-    stream(call, blob, reopened.handle, reopened.size);
+    respond(call, blob, source, opened.size);
     return true;
   }
-  stream(call, blob, opened.handle, opened.size);
+  respond(call, blob, { ...source, handle: opened.handle }, opened.size);
   return true;
 }
 
-/** Streams a blob too large for the memory cache straight from its open file, in 1 MiB reads. */
-function stream(call: RouteCall, blob: BlobAnswer, handle: FileHandle, size: number): void {
+/** Sends the bytes through a BlobReader: from the cache while cached, else the file; a chunk at a time. */
+function respond(call: RouteCall, blob: BlobAnswer, source: BlobSource, size: number): void {
   const sent = send(call, blob, size, (start, end) => {
-    pipeline(handle.createReadStream({ start, end, highWaterMark: READ_SIZE }), call.res, () => undefined);
+    pipeline(new BlobReader(source, start, end), call.res, () => undefined);
   });
-  if (!sent) void handle.close();
+  if (!sent) void source.handle?.close();
 }
 
 /**
@@ -100,24 +93,4 @@ function send(call: RouteCall, blob: BlobAnswer, size: number, body: (start: num
   if (onSent) res.once('finish', () => onSent(length));
   body(start, end);
   return true;
-}
-
-async function openBlob(file: string): Promise<{ handle: FileHandle; size: number } | undefined> {
-  let handle: FileHandle;
-  try {
-    handle = await open(file, constants.O_RDONLY | constants.O_NOFOLLOW);
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' || code === 'ELOOP' || code === 'ENOTDIR' || code === 'EISDIR') return undefined;
-    throw error;
-  }
-  const stats = await handle.stat().catch(async (error: unknown) => {
-    await handle.close();
-    throw error;
-  });
-  if (!stats.isFile()) {
-    await handle.close();
-    return undefined;
-  }
-  return { handle, size: stats.size };
 }

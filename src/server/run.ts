@@ -8,10 +8,11 @@ import { loadServerSecret } from '../config/secret.js';
 import { parseListenAddress } from '../config/listen.js';
 import type { ListenAddress } from '../config/listen.js';
 import type { Config } from '../config/types.js';
-import { UsageError } from '../errors.js';
+import { MetalbootError, UsageError } from '../errors.js';
 import type { Tunnel, TunnelOpener } from '../tunnel/index.js';
 import { tunnelOpener, TUNNELS } from '../tunnel/index.js';
 import { createLogger } from './logging.js';
+import { raiseNofile } from './nofile.js';
 import { DEFAULT_DRAIN_MS, startServer } from './start.js';
 import { cachedPortMacs } from './port-macs.js';
 import type { ProviderMacs } from './port-macs.js';
@@ -44,11 +45,15 @@ export interface ServeDeps {
   readonly providerMacs?: (config: Config) => ProviderMacs | Promise<ProviderMacs>;
   /** Routes of the layers above (the dashboard), handed in by the composition root (cli/serve.ts). */
   readonly extraRoutes?: readonly Route[];
+  /** Called with each config reloaded on SIGHUP (public URL applied), after the server took it (e.g. serve --dhcp's dnsmasq). */
+  readonly onReload?: (config: Config) => Promise<void>;
 }
 
 export interface ServeHandle {
   readonly server: RunningServer;
   readonly publicUrl: string;
+  /** The config loaded at start, with the public URL devices use. */
+  readonly config: Config;
   readonly tunnel: Tunnel | undefined;
   /** Resolves once the server has shut down after a signal or stop(). */
   readonly done: Promise<void>;
@@ -65,6 +70,8 @@ export async function runServe(options: ServeOptions, deps: ServeDeps = {}): Pro
   const opener = options.tunnel === undefined ? undefined : tunnelOpener(options.tunnel, deps.tunnels ?? TUNNELS);
 
   const base = await loadConfig(options.configFile);
+  const nofile = await raiseNofile();
+  logger.info({ soft: nofile.soft, hard: nofile.hard }, `open-file limit: ${nofile.action}`);
   const secret = await loadServerSecret(base.server.stateDir, env);
   const server = await startServer({
     config: base,
@@ -96,10 +103,14 @@ export async function runServe(options: ServeOptions, deps: ServeDeps = {}): Pro
 
   const reload = async (): Promise<void> => {
     try {
-      server.reload(adjust(await loadConfig(options.configFile)));
+      const config = adjust(await loadConfig(options.configFile));
+      server.reload(config);
       logger.info({ file: options.configFile }, 'config reloaded');
+      await deps.onReload?.(config);
     } catch (error) {
-      logger.error({ err: (error as Error).message }, 'config reload failed; keeping the previous config');
+      const refused = error instanceof MetalbootError && error.code === 'E_RELOAD_REFUSED';
+      if (refused) logger.warn({ file: options.configFile, reason: error.message }, 'config reload refused; keeping the previous config');
+      else logger.error({ err: (error as Error).message }, 'config reload failed; keeping the previous config');
     }
   };
   let resolveDone!: () => void;
@@ -119,7 +130,7 @@ export async function runServe(options: ServeOptions, deps: ServeDeps = {}): Pro
   signals.on('SIGHUP', onHup);
   signals.on('SIGTERM', onStop);
   signals.on('SIGINT', onStop);
-  return { server, publicUrl, tunnel, done, reload, stop };
+  return { server, publicUrl, config: adjust(base), tunnel, done, reload, stop };
 }
 
 export function parseListen(text: string): ListenAddress {

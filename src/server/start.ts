@@ -1,6 +1,8 @@
 /**
- * Listening and lifecycle: `startServer` binds HOST:PORT and/or a unix socket, `reload` swaps the
- * config (SIGHUP) without touching open connections, `close` stops accepting, ends event streams,
+ * Listening and lifecycle: `startServer` removes tmp/ leftovers of dead processes, binds HOST:PORT
+ * and/or a unix socket with bounded timeouts and a per-address connection cap (connection-limits.ts),
+ * `reload` swaps the config (SIGHUP) without touching open connections unless reload-guard.ts
+ * refuses it, `close` stops accepting, ends event streams,
  * lets in-flight downloads finish for up to `drainMs`, then cuts what is left.
  */
 import { rm } from 'node:fs/promises';
@@ -11,7 +13,14 @@ import { join } from 'node:path';
 import type { Config } from '../config/types.js';
 import { listenUrl } from '../config/listen.js';
 import { EventStore } from '../events/store.js';
+import { CHUNK } from './blob-reader.js';
+import type { Logger } from 'pino';
+import { MetalbootError } from '../errors.js';
+import { removeStaleTmp } from '../image/store.js';
 import { createApp } from './app.js';
+import { capConnectionsPerAddress, DEFAULT_LIMITS, serverOptions } from './connection-limits.js';
+import type { ConnectionLimits } from './connection-limits.js';
+import { reloadRefusal } from './reload-guard.js';
 import type { MetalbootApp } from './app.js';
 import type { AppDeps, ServerContext } from './context.js';
 import type { RequestListener } from './router.js';
@@ -24,6 +33,8 @@ export interface StartOptions extends Omit<AppDeps, 'events'> {
   readonly socketPath?: string;
   /** Events database (default `<stateDir>/events.db`). */
   readonly eventsFile?: string;
+  /** Timeouts and the per-address connection cap (default DEFAULT_LIMITS). */
+  readonly limits?: Partial<ConnectionLimits>;
 }
 
 export interface RunningServer {
@@ -43,7 +54,9 @@ export interface RunningServer {
 export const DEFAULT_DRAIN_MS = 30_000;
 
 export async function startServer(options: StartOptions): Promise<RunningServer> {
-  const { listen: listenOption, socketPath, eventsFile, ...deps } = options;
+  const { listen: listenOption, socketPath, eventsFile, limits: limitOptions, ...deps } = options;
+  const limits: ConnectionLimits = { ...DEFAULT_LIMITS, ...limitOptions };
+  await cleanTmp(options.config.server.stateDir, options.logger);
   const events = new EventStore(eventsFile ?? join(options.config.server.stateDir, 'events.db'));
   const app = createApp({ ...deps, events });
   const { handler, context } = app;
@@ -53,14 +66,14 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   const listen = listenOption ?? options.config.server.listen;
   try {
     if (listen) {
-      const server = await bind(handler, (s) => s.listen(listen.port, listen.host));
+      const server = await bind(handler, limits, (s) => s.listen(listen.port, listen.host));
       servers.push(server);
       port = (server.address() as AddressInfo).port;
       url = listenUrl({ host: listen.host, port });
     }
     if (socketPath) {
       await rm(socketPath, { force: true });
-      servers.push(await bind(handler, (s) => s.listen(socketPath)));
+      servers.push(await bind(handler, limits, (s) => s.listen(socketPath)));
     }
   } catch (error) {
     for (const server of servers) server.close();
@@ -75,13 +88,25 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     url,
     port,
     socketPath,
-    reload: (config) => context.setConfig(config),
+    reload: (config) => {
+      const refusal = reloadRefusal(context.config, config);
+      if (refusal) throw new MetalbootError(`config reload refused: ${refusal}`, { code: 'E_RELOAD_REFUSED', hint: 'the previous config keeps serving; fix the file and send SIGHUP again' });
+      context.setConfig(config);
+    },
     close: (drainMs = DEFAULT_DRAIN_MS) => (closing ??= shutdown(servers, context, drainMs).finally(() => events.close())),
   };
 }
 
-function bind(handler: RequestListener, listen: (server: Server) => void): Promise<Server> {
-  const server = createServer({ keepAliveTimeout: 65_000, requestTimeout: 0, highWaterMark: 1 << 20 }, handler);
+/** Removes what killed uploads and builds left in tmp/, and says so. */
+async function cleanTmp(stateDir: string, logger: Logger): Promise<void> {
+  const { removed, failed } = await removeStaleTmp(stateDir);
+  if (removed.length > 0) logger.info({ removed }, `removed ${removed.length} leftover temp file(s) from ${stateDir}/tmp`);
+  for (const { name, error } of failed) logger.warn({ name, error }, 'could not remove a leftover temp file');
+}
+
+function bind(handler: RequestListener, limits: ConnectionLimits, listen: (server: Server) => void): Promise<Server> {
+  const server = createServer(serverOptions(limits, CHUNK), handler);
+  capConnectionsPerAddress(server, limits.perAddress);
   return new Promise((resolve, reject) => {
     server.once('error', reject);
     server.once('listening', () => {

@@ -21,6 +21,8 @@ export interface L2Plan {
 export interface TapNic {
   readonly tap: string;
   readonly mac: string;
+  /** false: no option ROM (`romfile=`), so the firmware's own PXE drives the NIC (OVMF) instead of the ROM's iPXE. */
+  readonly rom?: boolean;
 }
 
 const IFNAME = /^[A-Za-z0-9_.-]{1,15}$/;
@@ -66,7 +68,7 @@ export function tapNicArgs(nics: readonly TapNic[], options: { firstBootIndex?: 
     if (!IFNAME.test(nic.tap)) throw new UsageError(`l2: "${nic.tap}" is not an interface name`);
     return [
       '-netdev', `tap,id=l2n${index},ifname=${nic.tap},script=no,downscript=no,vnet_hdr=off`,
-      '-device', `virtio-net-pci,netdev=l2n${index},mac=${mac},speed=10000,duplex=full${index === 0 && options.firstBootIndex !== undefined ? `,bootindex=${options.firstBootIndex}` : ''}`,
+      '-device', `virtio-net-pci,netdev=l2n${index},mac=${mac},speed=10000,duplex=full${nic.rom === false ? ',romfile=' : ''}${index === 0 && options.firstBootIndex !== undefined ? `,bootindex=${options.firstBootIndex}` : ''}`,
     ];
   });
 }

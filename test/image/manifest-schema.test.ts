@@ -36,7 +36,7 @@ describe('parseManifest', () => {
     ['an empty variant', { ...valid(), variants: { x86_64: {} } }, 'images/deb.json: manifest field variants.x86_64.arch must be x86_64'],
     ['a variant under another arch', { ...valid(), variants: { arm64: variant('x86_64') } }, 'images/deb.json: manifest field variants.arm64.arch must be arm64'],
     ['a null variant', { ...valid(), variants: { x86_64: null } }, /manifest field variants\.x86_64 must be the x86_64 variant/],
-    ['an unknown arch', { ...valid(), variants: { ppc64: variant('ppc64') } }, 'images/deb.json: manifest field variants.ppc64 is not allowed: variants must be an object keyed by architecture (x86_64, arm64)'],
+    ['an unknown arch', { ...valid(), variants: { ppc64: variant('ppc64') } }, 'images/deb.json: manifest field variants.ppc64 is not allowed: variants must be an object keyed by architecture (x86_64, arm64) with at least one variant'],
     ['a short sha256', { ...valid(), variants: { x86_64: { ...variant('x86_64'), kernel: { ...asset('linux', 'a'), sha256: 'abc' } } } }, 'images/deb.json: manifest field variants.x86_64.kernel.sha256 must be 64 lower-case hex digits'],
     ['a path as asset name', { ...valid(), variants: { x86_64: { ...variant('x86_64'), initrd: asset('../etc/passwd', 'b') } } }, 'images/deb.json: manifest field variants.x86_64.initrd.name must be a plain file name'],
     ['a negative size', { ...valid(), variants: { x86_64: { ...variant('x86_64'), initrd: { ...asset('i', 'b'), size: -1 } } } }, 'images/deb.json: manifest field variants.x86_64.initrd.size must be a byte count'],

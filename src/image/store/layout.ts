@@ -3,7 +3,8 @@
  *
  *   assets/<sha256>                         immutable blobs, content-addressed (the URL adds a file name)
  *   images/<name>.json                      manifests (../manifest.ts), replaced by rename
- *   tmp/                                    partial writes, renamed into place when complete
+ *   tmp/                                    partial writes, renamed into place when complete (names carry
+ *                                           the writer's pid: the server removes those of dead processes, store/stale-tmp.ts)
  *   cache/<sha256>                          verified downloads (../download.ts), reused by later builds
  *   cache/linuxkit/<sha256>/                kernel, initrd.img, cmdline unpacked from a LinuxKit tarball
  *   cache/linuxkit-build/<image>-<arch>/    `linuxkit build` output (rebuilt on every build)

@@ -7,3 +7,5 @@ export type { Quirks } from './profiles.js';
 export { PROFILES, quirksOf } from './profiles.js';
 export type { ListenOptions } from './listen.js';
 export { parseSystemSeeds } from './seeds.js';
+export { createRedfishVmBacking } from './vm-backing.js';
+export type { RedfishVmBacking, RedfishVmBackingOptions, VmBackingEvent } from './vm-backing.js';

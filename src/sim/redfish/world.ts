@@ -51,6 +51,8 @@ export interface BootInfo {
 export interface RedfishSimHooks {
   /** The system starts booting after a reset or power-on, from `target` (HttpBootUri as `uri` for UefiHttp). */
   onReset?(system: Readonly<SimSystem>, boot: BootInfo): void | Promise<void>;
+  /** The system's power went off (ForceOff, GracefulShutdown, or the off half of a restart). */
+  onPowerOff?(system: Readonly<SimSystem>): void | Promise<void>;
 }
 
 export interface SimTimings {
@@ -127,6 +129,7 @@ export class SimWorld {
         system.bootState = 'None';
         this.later(() => {
           system.power = 'Off';
+          this.call(() => this.hooks.onPowerOff?.({ ...system }));
           if (comesOn) powerOn();
           else resolve();
         });
@@ -153,10 +156,13 @@ export class SimWorld {
     const uri = target === 'UefiHttp' && system.boot.httpBootUri ? system.boot.httpBootUri : undefined;
     system.bootState = 'OSBootStarted';
     this.boots.push({ system: system.id, target, ...(uri ? { uri } : {}), at: new Date().toISOString() });
-    const onReset = this.hooks.onReset;
-    if (!onReset) return;
+    this.call(() => this.hooks.onReset?.({ ...system }, { target, ...(uri ? { uri } : {}) }));
+  }
+
+  /** Runs a hook; its failure (thrown or rejected) is reported, never breaks the state machine. */
+  private call(hook: () => void | Promise<void>): void {
     try {
-      void Promise.resolve(onReset({ ...system }, { target, ...(uri ? { uri } : {}) })).catch(this.onHookError);
+      void Promise.resolve(hook()).catch(this.onHookError);
     } catch (error) {
       this.onHookError(error);
     }
