@@ -16,7 +16,7 @@ export type ErrorCode =
   // re-image flow and devices
   | 'E_NO_DEVICE' | 'E_NOT_READY' | 'E_UNREACHABLE' | 'E_REIMAGE' | 'E_TIMEOUT'
   // consoles
-  | 'E_CONSOLE' | 'E_CONSOLE_TIMEOUT' | 'E_NO_SSH' | 'E_NO_SSH_KEY'
+  | 'E_CONSOLE' | 'E_CONSOLE_TIMEOUT' | 'E_NO_SSH' | 'E_NO_SSH_KEY' | 'E_SSH'
   // the Equinix Metal API (providers/metal) and its simulator's spec
   | 'E_METAL_API' | 'E_METAL_AUTH' | 'E_METAL_FORBIDDEN' | 'E_METAL_NOT_FOUND' | 'E_METAL_UNPROCESSABLE'
   | 'E_METAL_RATE_LIMIT' | 'E_METAL_SERVER' | 'E_METAL_TIMEOUT' | 'E_METAL_NETWORK' | 'E_METAL_PROJECT'

@@ -17,6 +17,7 @@ import { registerReimage } from './reimage.js';
 import { registerRender } from './render.js';
 import { registerServe } from './serve.js';
 import { registerMirror } from './mirror.js';
+import { registerSsh } from './ssh.js';
 
 export const VERSION = '0.1.0';
 
@@ -38,6 +39,7 @@ export function createProgram(io: CliIo = processIo()): Command {
   registerReimage(program, io);
   registerDevices(program, io);
   registerConsole(program, io);
+  registerSsh(program, io);
   registerMetalSim(program, io);
   registerRedfishSim(program, io);
   registerPush(program, io);

@@ -13,6 +13,7 @@ interface ReimageOptions {
   config?: string;
   provider: string;
   wait?: boolean;
+  until?: string;
   timeout: string;
   dryRun?: boolean;
   json?: boolean;
@@ -27,7 +28,8 @@ export function registerReimage(program: Command, io: CliIo): void {
     .command('reimage')
     .argument('<device>', 'device name in the config, provider device id (UUID) or hostname')
     .option('--provider <name>', 'where the device lives: metal, qemu or redfish', 'metal')
-    .option('--wait', 'follow the device and its boot events until the image is up (installer: until it reports success)')
+    .option('--wait', 'follow the device and its boot events until the image is up (see --until)')
+    .option('--until <state>', 'with --wait: "booted" (default for installers and RAM images that report: the system\'s own "booted" phone-home, its facts printed) or "installed" (the installer is done)')
     .option('--timeout <seconds>', 'give up waiting after this many seconds', '900')
     .option('--dry-run', 'print the calls that would change the device, change nothing')
     .option('--json', 'print a JSON summary (device, calls, phases with timestamps, total, result) on stdout')
@@ -42,7 +44,7 @@ export function registerReimage(program: Command, io: CliIo): void {
         'and a reboot; any other device is reinstalled with operating_system custom_ipxe. With --os, a stock OS is reinstalled instead.\n' +
         'The API token is read from $METAL_AUTH_TOKEN only; the project from $METAL_PROJECT_ID or metal.project_id.',
     )
-    .addHelpText('after', '\nExamples:\n  metalboot reimage web-1 --wait\n  metalboot reimage web-1 --dry-run\n  metalboot reimage db-1 --os debian_12 --userdata cloud-init.yaml --wait --json')
+    .addHelpText('after', '\nExamples:\n  metalboot reimage web-1 --wait\n  metalboot reimage web-1 --wait --until installed\n  metalboot reimage web-1 --dry-run\n  metalboot reimage db-1 --os debian_12 --userdata cloud-init.yaml --wait --json')
     .action(async (key: string, options: ReimageOptions) => {
       const summary = await runReimage(key, options, io);
       if (options.json) printJson(io, summary);
@@ -63,6 +65,10 @@ export async function runReimage(key: string, options: ReimageOptions, io: CliIo
   const { ipxeTarget, osTarget } = await import('../reimage/target.js');
   const timeoutSeconds = Number(options.timeout);
   if (!Number.isFinite(timeoutSeconds) || timeoutSeconds <= 0) throw new UsageError(`--timeout must be a number of seconds, got "${options.timeout}"`);
+  const { WAIT_UNTIL } = await import('../reimage/wait.js');
+  const until = WAIT_UNTIL.find((u) => u === options.until);
+  if (options.until !== undefined && until === undefined) throw new UsageError(`--until must be ${WAIT_UNTIL.join(' or ')}, got "${options.until}"`);
+  if (options.until !== undefined && options.wait !== true) throw new UsageError('--until goes with --wait');
   if (options.userdata !== undefined && options.os === undefined) throw new UsageError('--userdata goes with --os <slug> (a custom iPXE image gets its settings from the config)');
   const verbose = io.env.METALBOOT_DEBUG ? (line: string) => void io.stderr.write(`metal: ${line}\n`) : undefined;
   const { config, provider } = await openProvider({ ...options, log: verbose, env: io.env });
@@ -92,6 +98,7 @@ export async function runReimage(key: string, options: ReimageOptions, io: CliIo
       timeoutMs: timeoutSeconds * 1000,
       dryRun: options.dryRun === true,
       consoleCommand: `metalboot console ${resolved.name ?? resolved.id}`,
+      ...(until ? { until } : {}),
     },
   );
   await provider.close?.();

@@ -38,6 +38,8 @@ export interface ProviderDevice {
   readonly power?: string;
   /** The boot override as the BMC shows it, e.g. `Pxe (Once)`, `none`. */
   readonly bootOverride?: string;
+  /** Where this host reaches the device's SSH port: `unix:<path>` (a QEMU VM) or `<host>:<port>`. */
+  readonly ssh?: string;
 }
 
 export type CallName = 'update' | 'reboot' | 'reinstall' | 'power_on' | 'power_off';

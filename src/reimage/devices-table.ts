@@ -13,6 +13,8 @@ export interface DeviceRow {
   /** Redfish: the BMC's power state and boot override (absent for providers without them). */
   readonly power?: string;
   readonly bootOverride?: string;
+  /** QEMU: where this host reaches the device's SSH (`unix:<path>`), what `metalboot ssh` opens. */
+  readonly ssh?: string;
 }
 
 export function deviceRow(device: ProviderDevice): DeviceRow {
@@ -27,6 +29,7 @@ export function deviceRow(device: ProviderDevice): DeviceRow {
     metro: device.metro ?? null,
     ...(device.power === undefined ? {} : { power: device.power }),
     ...(device.bootOverride === undefined ? {} : { bootOverride: device.bootOverride }),
+    ...(device.ssh === undefined ? {} : { ssh: device.ssh }),
   };
 }
 

@@ -13,7 +13,7 @@ import { recordingProvider } from './recorder.js';
 import { labelOf } from './resolve.js';
 import type { CallRecord } from '../providers/provider.js';
 import type { PhaseRecord, ReimageResult, ReimageSummary, ReimageTarget, ResolvedDevice } from './types.js';
-import type { FollowFn } from './wait.js';
+import type { FollowFn, WaitUntil } from './wait.js';
 import { waitForReimage } from './wait.js';
 import { formatElapsed } from './progress.js';
 
@@ -38,6 +38,8 @@ export interface ReimageInput {
   readonly dryRun: boolean;
   /** Shown on timeout: how to look at the device, e.g. `metalboot console web-1`. */
   readonly consoleCommand: string;
+  /** What --wait waits for (default: see wait.ts). */
+  readonly until?: WaitUntil;
 }
 
 export async function reimage(deps: ReimageDeps, input: ReimageInput): Promise<ReimageSummary> {
@@ -101,9 +103,25 @@ export async function reimage(deps: ReimageDeps, input: ReimageInput): Promise<R
   if (input.dryRun) return finish('dry-run');
   if (!input.wait) return finish('started');
 
+  // always_pxe goes off as soon as the install is done (before the installer's reboot), once.
+  let alwaysPxeOff = false;
+  const turnAlwaysPxeOff = async (): Promise<void> => {
+    if (alwaysPxeOff || !turnsAlwaysPxeOff(target)) return;
+    alwaysPxeOff = true;
+    try {
+      await provider.updateDevice(resolved.id, { alwaysPxe: false });
+    } catch (error) {
+      if (!(error instanceof MetalbootError)) throw error;
+      throw new MetalbootError(`the install succeeded, but turning always_pxe off failed: ${error.message}; turn it off by hand or the device will boot the installer again`, { code: 'E_REIMAGE' });
+    }
+    phase('always_pxe off', 'the next boot uses the installed disk');
+  };
   const outcome = await waitForReimage(
     { ...deps, provider, now },
-    { id: resolved.id, ...(resolved.name ? { name: resolved.name } : {}), target, startedAt, timeoutMs: input.timeoutMs, phase, info: (text) => deps.progress?.info(text) },
+    {
+      id: resolved.id, ...(resolved.name ? { name: resolved.name } : {}), target, startedAt, timeoutMs: input.timeoutMs, phase, info: (text) => deps.progress?.info(text),
+      ...(input.until ? { until: input.until } : {}), onInstalled: turnAlwaysPxeOff,
+    },
   );
   if (outcome.result === 'timeout') {
     const bootPhases = phases.filter((p) => BOOT_PHASES.includes(p.phase));
@@ -113,14 +131,11 @@ export async function reimage(deps: ReimageDeps, input: ReimageInput): Promise<R
   }
   if (outcome.result === 'failed') return finish('failed', `${outcome.message ?? 'the re-image failed'}; look at its console: ${input.consoleCommand}`);
   phase('succeeded', outcome.message);
-  if (turnsAlwaysPxeOff(target)) {
-    try {
-      await provider.updateDevice(resolved.id, { alwaysPxe: false });
-      phase('always_pxe off', 'the next boot uses the installed disk');
-    } catch (error) {
-      if (!(error instanceof MetalbootError)) throw error;
-      return finish('failed', `the install succeeded, but turning always_pxe off failed: ${error.message}; turn it off by hand or the device will boot the installer again`);
-    }
+  try {
+    await turnAlwaysPxeOff(); // a device that never said `installed` (a stock OS path, a legacy installer): now
+  } catch (error) {
+    if (!(error instanceof MetalbootError)) throw error;
+    return finish('failed', error.message);
   }
   return finish('succeeded', outcome.message);
 }

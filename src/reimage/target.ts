@@ -31,5 +31,6 @@ export async function ipxeTarget(config: Config | undefined, resolved: ResolvedD
   const { script, device, manifest } = await renderForDevice(config, resolved.name, { secret });
   const scriptUrl = deviceUrls(config.server.publicUrl, resolved.name, '').script;
   const alwaysPxeAfter = device.alwaysPxe === 'auto' ? !manifest.installer : device.alwaysPxe;
-  return { kind: 'ipxe', scriptUrl, checkUrls: [scriptUrl, ...scriptUrls(script)], installer: manifest.installer, alwaysPxeAfter };
+  const reportsBooted = manifest.installer || manifest.type === 'rootfs';
+  return { kind: 'ipxe', scriptUrl, checkUrls: [scriptUrl, ...scriptUrls(script)], installer: manifest.installer, alwaysPxeAfter, reportsBooted };
 }

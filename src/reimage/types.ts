@@ -16,6 +16,8 @@ export type ReimageTarget =
        * true keeps it on (RAM images by default). The device's `always_pxe` in the config; `auto` is !installer.
        */
       readonly alwaysPxeAfter: boolean;
+      /** The booted system posts `booted` by itself (installed systems, rootfs RAM images): --wait waits for it by default. */
+      readonly reportsBooted?: boolean;
     }
   | {
       readonly kind: 'os';

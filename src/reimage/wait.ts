@@ -1,13 +1,19 @@
 /**
  * `--wait`: follows the device's state (polling with backoff) and the server's boot events
  * (script → kernel → initrd → phone-home) until the re-image succeeds, fails or times out.
- * Success: an installer reports phone-home `succeeded`; a RAM image has fetched its initrd; a stock
- * OS (or a device whose events cannot be followed) is `active` again after the provider's work.
+ * Success, `--until booted` (the default for installers and for images whose system reports,
+ * e.g. rootfs RAM images): the system's own `booted` phone-home, whose facts are printed.
+ * `--until installed`: the installer's `installed` (or legacy `succeeded`) or anything later.
+ * Any other RAM image: its initrd fetched. A stock OS (or a device whose events cannot be
+ * followed): `active` again after the provider's work. On `installed`, `onInstalled` runs at once
+ * (it turns always_pxe off), so the installer's reboot already lands on the disk.
  */
 import type { BootEvent } from '../events/types.js';
 import { MetalbootError } from '../errors.js';
 import type { DeviceState, Provider } from '../providers/provider.js';
 import type { ReimageTarget } from './types.js';
+import { describeFacts } from './facts.js';
+import { stripControl } from '../util/strip-control.js';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 export type FollowFn = (options: { device: string; since: string; signal: AbortSignal }, onEvent: (event: BootEvent) => void) => Promise<void>;
@@ -20,6 +26,10 @@ export interface WaitDeps {
   readonly pollMaxMs?: number;
 }
 
+/** What `--wait` waits for (`--until`). */
+export type WaitUntil = 'installed' | 'booted';
+export const WAIT_UNTIL: readonly WaitUntil[] = ['installed', 'booted'];
+
 export interface WaitInput {
   readonly id: string;
   /** Config name: boot events are recorded under it. Without it only the state is followed. */
@@ -30,6 +40,10 @@ export interface WaitInput {
   readonly timeoutMs: number;
   readonly phase: (phase: string, detail?: string) => void;
   readonly info: (text: string) => void;
+  /** Default: `booted` for installers and images that report; other RAM images settle on their initrd. */
+  readonly until?: WaitUntil;
+  /** Runs once when the device reports `installed` (turns always_pxe off); a throw fails the wait. */
+  readonly onInstalled?: () => Promise<void>;
 }
 
 export interface WaitOutcome {
@@ -50,17 +64,43 @@ export async function waitForReimage(deps: WaitDeps, input: WaitInput): Promise<
   });
   const timer = setTimeout(() => settle({ result: 'timeout' }), Math.max(0, input.startedAt + input.timeoutMs - deps.now()));
   const followEvents = input.target.kind === 'ipxe' && input.name !== undefined && deps.follow !== undefined;
-  const ramImage = input.target.kind === 'ipxe' && !input.target.installer;
+  const until = input.until ?? (input.target.kind === 'ipxe' && (input.target.installer || input.target.reportsBooted) ? 'booted' : undefined);
+  const ramImage = input.target.kind === 'ipxe' && !input.target.installer && until === undefined;
 
   const seenKinds = new Set<string>();
+  let installed: Promise<void> | undefined;
+  const reachedInstalled = (): Promise<void> => {
+    installed ??= (input.onInstalled?.() ?? Promise.resolve()).catch((error: unknown) => {
+      settle({ result: 'failed', message: error instanceof Error ? error.message : String(error) });
+    });
+    return installed;
+  };
   const onEvent = (event: BootEvent): void => {
     if (event.kind === 'phone-home') {
-      if (event.state === 'succeeded' || event.state === 'installed' || event.state === 'booted') return settle({ result: 'succeeded', ...(event.message ? { message: event.message } : {}) });
-      if (event.state === 'failed') {
-        input.phase('phone-home', `failed${event.message ? `: ${event.message}` : ''}`);
-        return settle({ result: 'failed', message: `the installer reported failure${event.message ? `: ${event.message}` : ''}` });
+      const message = event.message === undefined ? undefined : stripControl(event.message).slice(0, 500);
+      const withMessage = message ? { message } : {};
+      if (event.state === 'booted') {
+        // An installed system booting implies the install: turn always_pxe off first if that is still to do.
+        void reachedInstalled().then(() => {
+          if (signal.aborted) return;
+          input.phase('booted', event.facts ? describeFacts(event.facts) : message);
+          settle({ result: 'succeeded', ...withMessage });
+        });
+        return;
       }
-      if (!seenKinds.has('phone-home')) input.phase('phone-home', `running${event.message ? `: ${event.message}` : ''}`);
+      if (event.state === 'succeeded' || event.state === 'installed') {
+        if (!seenKinds.has('installed')) input.phase('installed', message);
+        seenKinds.add('installed');
+        void reachedInstalled().then(() => {
+          if (until !== 'booted') settle({ result: 'succeeded', ...withMessage });
+        });
+        return;
+      }
+      if (event.state === 'failed') {
+        input.phase('phone-home', `failed${message ? `: ${message}` : ''}`);
+        return settle({ result: 'failed', message: `the installer reported failure${message ? `: ${message}` : ''}` });
+      }
+      if (!seenKinds.has('phone-home')) input.phase('phone-home', `running${message ? `: ${message}` : ''}`);
       seenKinds.add('phone-home');
       return;
     }

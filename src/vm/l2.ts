@@ -61,14 +61,14 @@ export function l2SetupCommands(plan: L2Plan): string[][] {
  * a wire. `speed`/`duplex` give the guest a link speed: 802.3ad bonds aggregate only full-duplex
  * links of a known speed.
  */
-export function tapNicArgs(nics: readonly TapNic[]): string[] {
+export function tapNicArgs(nics: readonly TapNic[], options: { firstBootIndex?: number } = {}): string[] {
   return nics.flatMap((nic, index) => {
     const mac = normalizeMac(nic.mac);
     if (!mac) throw new UsageError(`l2: "${nic.mac}" is not a MAC address`);
     if (!IFNAME.test(nic.tap)) throw new UsageError(`l2: "${nic.tap}" is not an interface name`);
     return [
       '-netdev', `tap,id=l2n${index},ifname=${nic.tap},script=no,downscript=no,vnet_hdr=off`,
-      '-device', `virtio-net-pci,netdev=l2n${index},mac=${mac},speed=10000,duplex=full${nic.rom === false ? ',romfile=' : ''}`,
+      '-device', `virtio-net-pci,netdev=l2n${index},mac=${mac},speed=10000,duplex=full${nic.rom === false ? ',romfile=' : ''}${index === 0 && options.firstBootIndex !== undefined ? `,bootindex=${options.firstBootIndex}` : ''}`,
     ];
   });
 }

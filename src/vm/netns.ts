@@ -22,10 +22,19 @@ export interface NetnsForward {
   host?: string;
 }
 
+/** A port inside the namespace made reachable from the host as a unix socket (e.g. a VM's SSH). */
+export interface NetnsExpose {
+  /** Unix socket on the host file system (replaced if it exists). */
+  socketPath: string;
+  /** Port on 127.0.0.1 inside the namespace. */
+  port: number;
+}
+
 export interface NetnsSpawnOptions {
   file: string;
   args: readonly string[];
   forwards: readonly NetnsForward[];
+  exposes?: readonly NetnsExpose[];
   /** Extra loopback addresses, e.g. `10.0.2.2/32`. */
   addresses?: readonly string[];
   /** stdout and stderr of the program: appended to this file, or piped (`child.stdout`). */
@@ -53,7 +62,7 @@ const STOP_GRACE_MS = 3_000;
 export async function spawnInNetns(opts: NetnsSpawnOptions): Promise<NetnsProcess> {
   const ip = (await findProgram('ip')) ?? 'ip';
   const config = JSON.stringify({
-    ip, addresses: opts.addresses ?? [], forwards: opts.forwards, watchStdin: !opts.keep, qemu: { file: opts.file, args: opts.args },
+    ip, addresses: opts.addresses ?? [], forwards: opts.forwards, exposes: opts.exposes ?? [], watchStdin: !opts.keep, qemu: { file: opts.file, args: opts.args },
   });
   const unshareArgs = process.getuid?.() === 0 ? ['-n'] : ['-r', '-n'];
   const stdin: 'ignore' | 'pipe' = opts.keep ? 'ignore' : 'pipe';

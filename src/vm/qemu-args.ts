@@ -9,6 +9,8 @@
 import { UsageError } from '../errors.js';
 import { normalizeMac, normalizeUuid } from '../config/mac.js';
 import { OVMF_CODE } from '../host/debian-files.js';
+import { tapNicArgs } from './l2.js';
+import type { TapNic } from './l2.js';
 
 export interface QemuArgsInput {
   firmware: 'bios' | 'uefi';
@@ -25,6 +27,27 @@ export interface QemuArgsInput {
   ovmfVars?: string;
   /** Optional qcow2 disk (an installer's target). */
   disk?: string;
+  /**
+   * With a disk: which device the firmware tries first, the other being the fallback (bootindex
+   * order), as a Metal server's firmware does: `disk` falls back to the network when the disk
+   * has no boot loader (SeaBIOS: "not a bootable disk"; OVMF: no boot entry). Unset: network only.
+   */
+  bootFirst?: 'network' | 'disk';
+  /**
+   * A reboot from inside the guest ends QEMU (exit code 0) instead of resetting the VM, so whoever
+   * runs it picks the next boot device from the device's state (always_pxe), as Metal does.
+   */
+  exitOnReboot?: boolean;
+  /**
+   * NICs on taps someone else set up (a bridge, a switch program, DHCP: src/vm/l2.ts) instead of
+   * QEMU user networking: virtio-net at 10 Gb/s full duplex; the first NIC network-boots (its DHCP
+   * server hands out the boot file, so `bootUrl` only names the server).
+   */
+  taps?: readonly TapNic[];
+  /** QMP socket QEMU listens on (so the reason of a shutdown can be read: src/vm/qmp.ts). */
+  qmpSocket?: string;
+  /** QEMU user networking forwards 127.0.0.1:<port> of the VM's namespace to the guest's port 22. */
+  sshHostPort?: number;
   cpus?: number;
   /**
    * BIOS only: a file holding the I/O port (little-endian, 0x3f8) SeaBIOS mirrors its text console
@@ -47,7 +70,9 @@ export function qemuArgs(input: QemuArgsInput): string[] {
   validate(input);
   const memory = input.memoryMb ?? DEFAULT_MEMORY_MB;
   const cpus = input.cpus ?? DEFAULT_CPUS;
-  const nic = ['virtio-net-pci', 'netdev=n0', ...(input.mac ? [`mac=${normalizeMac(input.mac)}`] : [])].join(',');
+  const order = input.disk && input.bootFirst ? bootIndexes(input.bootFirst) : undefined;
+  const nic = ['virtio-net-pci', 'netdev=n0', ...(input.mac ? [`mac=${normalizeMac(input.mac)}`] : []), ...(order ? [`bootindex=${order.nic}`] : [])].join(',');
+  const hostfwd = input.sshHostPort === undefined ? '' : `,hostfwd=tcp:127.0.0.1:${input.sshHostPort}-:22`;
   const args = [
     '-name', 'metalboot',
     // No default CD-ROM, floppy, VGA, monitor or serial: firmware tries only the NIC, and the
@@ -58,9 +83,9 @@ export function qemuArgs(input: QemuArgsInput): string[] {
     '-m', String(memory),
     '-smp', String(cpus),
     '-display', 'none',
-    '-netdev', `user,id=n0,bootfile=${qemuOptValue(input.bootUrl)}`,
-    '-device', nic,
-    '-boot', 'n',
+    ...(input.taps ? tapNicArgs(input.taps, order ? { firstBootIndex: order.nic } : {}) : ['-netdev', `user,id=n0,bootfile=${qemuOptValue(input.bootUrl)}${hostfwd}`, '-device', nic]),
+    // bootindex (below) and -boot order do not mix: with a boot order, the devices carry it.
+    ...(order ? [] : ['-boot', 'n']),
     '-serial', `file:${input.ttyS0Log}`,
     '-serial', `file:${input.ttyS1Log}`,
   ];
@@ -72,8 +97,20 @@ export function qemuArgs(input: QemuArgsInput): string[] {
       '-drive', `if=pflash,format=raw,unit=1,file=${qemuOptValue(input.ovmfVars ?? '')}`,
     );
   }
-  if (input.disk) args.push('-drive', `if=virtio,format=qcow2,file=${qemuOptValue(input.disk)}`);
+  if (input.disk && order) {
+    // discard=unmap: an installer's blkdiscard leaves the qcow2 reading zeros (and small).
+    args.push('-drive', `if=none,id=d0,format=qcow2,discard=unmap,file=${qemuOptValue(input.disk)}`, '-device', `virtio-blk-pci,drive=d0,bootindex=${order.disk}`);
+  } else if (input.disk) {
+    args.push('-drive', `if=virtio,format=qcow2,file=${qemuOptValue(input.disk)}`);
+  }
+  if (input.exitOnReboot) args.push('-no-reboot');
+  if (input.qmpSocket) args.push('-qmp', `unix:${qemuOptValue(input.qmpSocket)},server=on,wait=off`);
   return args;
+}
+
+/** The firmware's boot order as QEMU bootindex values: the first device, then the fallback. */
+function bootIndexes(first: 'network' | 'disk'): { nic: number; disk: number } {
+  return first === 'disk' ? { disk: 1, nic: 2 } : { nic: 1, disk: 2 };
 }
 
 function validate(input: QemuArgsInput): void {
@@ -88,7 +125,7 @@ function validate(input: QemuArgsInput): void {
 }
 
 /** What every VM's argv checks, whatever its arch: boot URL, MAC, UUID, memory and CPUs. */
-export function validateCommon(input: Pick<QemuArgsInput, 'bootUrl' | 'mac' | 'uuid' | 'memoryMb' | 'cpus'>): void {
+export function validateCommon(input: Pick<QemuArgsInput, 'bootUrl' | 'mac' | 'uuid' | 'memoryMb' | 'cpus' | 'sshHostPort'>): void {
   if (!/^(https?|tftp):\/\//.test(input.bootUrl)) {
     throw new UsageError(`qemu: boot URL "${input.bootUrl}" must start with http://, https:// or tftp://`);
   }
@@ -101,6 +138,9 @@ export function validateCommon(input: Pick<QemuArgsInput, 'bootUrl' | 'mac' | 'u
   }
   if (input.memoryMb !== undefined && (!Number.isInteger(input.memoryMb) || input.memoryMb < 256)) {
     throw new UsageError(`qemu: memory ${input.memoryMb} MB is too small or not an integer (the Debian installer needs at least 512)`);
+  }
+  if (input.sshHostPort !== undefined && (!Number.isInteger(input.sshHostPort) || input.sshHostPort < 1 || input.sshHostPort > 65_535)) {
+    throw new UsageError(`qemu: sshHostPort must be a TCP port (1-65535), got ${input.sshHostPort}`);
   }
   if (input.cpus !== undefined && (!Number.isInteger(input.cpus) || input.cpus < 1)) {
     throw new UsageError(`qemu: cpus must be a positive integer, got ${input.cpus}`);

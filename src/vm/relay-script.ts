@@ -15,8 +15,13 @@
  * addresses to the loopback (`10.0.2.2/32`, so that program sees the server where a VM sees it),
  * and bind a forward to one of those addresses.
  *
- * argv[1]: JSON { ip, addresses?: string[], forwards: {guestPort, socketPath, host?}[], watchStdin,
- * qemu: {file, args} }.
+ * The other way round, `exposes` makes a port inside the namespace (e.g. QEMU's forward of the
+ * guest's SSH port) reachable from the host: the relay listens on a unix socket on the host file
+ * system (path sockets are not bound to a network namespace) and pipes each connection to
+ * 127.0.0.1:<port> in the namespace.
+ *
+ * argv[1]: JSON { ip, addresses?: string[], forwards: {guestPort, socketPath, host?}[],
+ * exposes?: {socketPath, port}[], watchStdin, qemu: {file, args} }.
  */
 export const RELAY_SCRIPT = String.raw`'use strict';
 const net = require('node:net');
@@ -56,7 +61,19 @@ const listen = (f) => new Promise((resolve, reject) => {
   server.on('error', reject);
   server.listen(f.guestPort, f.host || '127.0.0.1', () => resolve(server));
 });
-Promise.all(cfg.forwards.map(listen)).then(() => {
+const expose = (x) => new Promise((resolve, reject) => {
+  try { require('node:fs').unlinkSync(x.socketPath); } catch {}
+  const server = net.createServer((client) => {
+    const inside = net.connect(x.port, '127.0.0.1');
+    client.pipe(inside);
+    inside.pipe(client);
+    client.on('error', () => inside.destroy());
+    inside.on('error', () => client.destroy());
+  });
+  server.on('error', reject);
+  server.listen(x.socketPath, () => resolve(server));
+});
+Promise.all([...cfg.forwards.map(listen), ...(cfg.exposes || []).map(expose)]).then(() => {
   qemu = spawn(cfg.qemu.file, cfg.qemu.args, { stdio: ['ignore', 'inherit', 'inherit'] });
   qemu.on('error', (e) => {
     process.stderr.write('metalboot relay: cannot run ' + cfg.qemu.file + ': ' + e.message + '\n');

@@ -14,7 +14,7 @@ import { qemuArgs } from './qemu-args.js';
 import type { QemuArgsInput } from './qemu-args.js';
 import { qemuArgsArm64 } from './qemu-args-arm64.js';
 
-export interface VmFilesInput extends Omit<QemuArgsInput, 'ttyS0Log' | 'ttyS1Log' | 'ovmfVars' | 'serconFile'> {
+export interface VmFilesInput extends Omit<QemuArgsInput, 'ttyS0Log' | 'ttyS1Log' | 'ovmfVars' | 'serconFile' | 'qmpSocket'> {
   /** Default x86_64. */
   arch?: Arch;
   /** arm64: AAVMF code other than the package's. */
@@ -28,6 +28,7 @@ export interface VmFiles {
   readonly args: string[];
   readonly serialLogs: Readonly<Partial<Record<VmSerial, string>>>;
   readonly qemuLog: string;
+  readonly qmpSocket?: string;
 }
 
 export async function prepareVmFiles(input: VmFilesInput, workDir: string): Promise<VmFiles> {
@@ -50,8 +51,10 @@ export async function prepareVmFiles(input: VmFilesInput, workDir: string): Prom
     return { file: machine.qemuBinary, args, serialLogs: logs, qemuLog };
   }
   const firmwareFiles = await x86FirmwareFiles(input.firmware, workDir);
-  const args = qemuArgs({ ...common, ttyS0Log: logs.ttyS0 ?? '', ttyS1Log: logs.ttyS1 ?? '', ...firmwareFiles });
-  return { file: machine.qemuBinary, args, serialLogs: logs, qemuLog };
+  // A VM whose reboot ends QEMU gets a QMP socket: only QMP tells a reboot from a power-off.
+  const qmp = input.exitOnReboot ? { qmpSocket: join(workDir, 'qmp.sock') } : {};
+  const args = qemuArgs({ ...common, ttyS0Log: logs.ttyS0 ?? '', ttyS1Log: logs.ttyS1 ?? '', ...firmwareFiles, ...qmp });
+  return { file: machine.qemuBinary, args, serialLogs: logs, qemuLog, ...qmp };
 }
 
 async function x86FirmwareFiles(firmware: Firmware, workDir: string): Promise<{ serconFile?: string; ovmfVars?: string }> {

@@ -17,6 +17,7 @@ import { assertHostReady } from './host-check.js';
 import type { VmSerial } from './machine.js';
 import { VM_MACHINES } from './machine.js';
 import { spawnInNetns } from './netns.js';
+import { watchQmp } from './qmp.js';
 import { prepareVmFiles } from './vm-files.js';
 import type { VmFilesInput } from './vm-files.js';
 
@@ -31,7 +32,17 @@ export interface StartVmOptions extends VmFilesInput {
   keep?: boolean;
   /** The VM does not keep this process alive (it still dies when the process exits, unless `keep`). */
   unref?: boolean;
+  /** The guest's SSH port (22) is reachable from the host at this unix socket (x86_64, user networking only). */
+  sshSocket?: string;
+  /**
+   * Runs QEMU through this inside the namespace, e.g. a script that builds the taps' network
+   * (bridge, switch, DHCP) and then `exec`s QEMU. Default: QEMU itself.
+   */
+  launch?: (qemu: { file: string; args: readonly string[] }) => Promise<{ file: string; args: readonly string[] }>;
 }
+
+/** Inside the VM's own namespace, QEMU forwards this loopback port to the guest's 22 (no clash: one VM per namespace). */
+const SSH_NETNS_PORT = 2222;
 
 export interface RunningVm {
   readonly arch: Arch;
@@ -45,12 +56,19 @@ export interface RunningVm {
   qemuLog?: string;
   /** Process group id of the VM (relay + QEMU). */
   pid?: number;
+  /** Unix socket on the host that reaches the guest's SSH port, when asked for. */
+  readonly sshSocket?: string;
   /** Polls the console log (as plain text); rejects with the last 40 lines on timeout or VM exit. */
   waitForConsole(pattern: RegExp, timeoutMs: number): Promise<RegExpMatchArray>;
   readConsole(): Promise<string>;
   stop(): Promise<void>;
   /** QEMU's exit code; null when it was killed by a signal. */
   readonly exited: Promise<number | null>;
+  /**
+   * With `exitOnReboot`: resolves true when QEMU ended because the guest rebooted (QMP's reason
+   * `guest-reset`), false for any other end (power-off, stop(), a crash, the timeout).
+   */
+  readonly rebooted: Promise<boolean>;
 }
 
 const POLL_MS = 250;
@@ -62,11 +80,21 @@ export async function startVm(opts: StartVmOptions): Promise<RunningVm> {
     arch, firmware: opts.firmware,
     ...(opts.ovmfCode ? { ovmfCode: opts.ovmfCode } : {}), ...(opts.aavmfCode ? { aavmfCode: opts.aavmfCode } : {}), ...(opts.ipxeEfi ? { ipxeEfi: opts.ipxeEfi } : {}),
   });
-  const { workDir, forwards, timeoutMs, keep, unref, ...input } = opts;
-  const { file, args, serialLogs, qemuLog } = await prepareVmFiles(input, workDir);
+  const { workDir, forwards, timeoutMs, keep, unref, sshSocket, launch, ...input } = opts;
+  const ssh = sshSocket !== undefined && arch === 'x86_64' && input.taps === undefined;
+  const qemu = await prepareVmFiles({ ...input, ...(ssh ? { sshHostPort: SSH_NETNS_PORT } : {}) }, workDir);
+  const { serialLogs, qemuLog, qmpSocket } = qemu;
+  const { file, args } = launch ? await launch({ file: qemu.file, args: qemu.args }) : qemu;
   const proc = await spawnInNetns({
-    file, args, forwards, output: { file: qemuLog },
+    file, args, forwards, output: { file: qemuLog }, ...(ssh ? { exposes: [{ socketPath: sshSocket, port: SSH_NETNS_PORT }] } : {}),
     ...(timeoutMs === undefined ? {} : { timeoutMs }), ...(keep ? { keep } : {}), ...(unref ? { unref } : {}),
+  });
+  const qmp = qmpSocket === undefined ? undefined : await watchQmp(qmpSocket);
+  const rebooted = proc.exited.then(async (code) => {
+    if (!qmp) return false;
+    await Promise.race([qmp.ended, sleep(1_000)]);
+    qmp.close();
+    return code === 0 && qmp.shutdownReason() === 'guest-reset';
   });
   const consoleLog = serialLogs[machine.console] ?? '';
   const firmwareLog = serialLogs[machine.firmwareConsole] ?? '';
@@ -94,5 +122,5 @@ export async function startVm(opts: StartVmOptions): Promise<RunningVm> {
     }
   }
 
-  return { arch, serialLogs, consoleLog, firmwareLog, qemuLog, pid: proc.pgid, waitForConsole, readConsole, stop: proc.stop, exited: proc.exited };
+  return { arch, serialLogs, consoleLog, firmwareLog, qemuLog, pid: proc.pgid, ...(ssh ? { sshSocket } : {}), waitForConsole, readConsole, stop: proc.stop, exited: proc.exited, rebooted };
 }

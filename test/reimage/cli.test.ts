@@ -85,6 +85,8 @@ describe('metalboot reimage / devices / console', () => {
   it('bad usage exits 2', async () => {
     expect(await cli('reimage', 'web-1', '--timeout', 'soon')).toBe(2);
     expect(await cli('reimage', 'web-1', '--userdata', 'x.sh')).toBe(2);
+    expect(await cli('reimage', 'web-1', '--wait', '--until', 'up')).toBe(2);
+    expect(await cli('reimage', 'web-1', '--until', 'installed')).toBe(2);
   });
 
   it('devices lists the project as a table and as JSON', async () => {

@@ -25,8 +25,19 @@ export const TOKEN = 'metal-TOKEN-do-not-leak-91b3';
 export const WEB_ID = '6f9d0c1e-1111-4a2b-9c3d-00000000000a';
 export const LK_ID = '6f9d0c1e-2222-4a2b-9c3d-00000000000b';
 
-/** What the fake device does when it boots: 'succeeded'/'failed' phone home; 'none' only fetches; 'dead' does nothing. */
-export type DeviceBehaviour = 'succeeded' | 'failed' | 'none' | 'dead';
+/**
+ * What the fake device does when it boots: 'succeeded' phones home `succeeded` (what older
+ * installers send for installed), then, as the installed system, `booted` with FACTS;
+ * 'installed' stops after `installed`; 'failed' reports failure; 'none' only fetches; 'dead' does nothing.
+ */
+export type DeviceBehaviour = 'succeeded' | 'installed' | 'failed' | 'none' | 'dead';
+
+/** The facts the fake installed system reports (the shape the rootfs report unit sends). */
+export const FACTS = {
+  hostname: 'web-1', kernel: '6.1.0-50-amd64', cmdline: 'console=ttyS1,115200n8',
+  bond: { mode: '802.3ad', lacp_rate: 'slow', miimon: 100, xmit_hash_policy: 'layer3+4', partner_mac: '02:00:00:5e:10:01', slaves: [{ mac: '52:54:00:aa:00:01' }, { mac: '52:54:00:aa:00:02' }] },
+  addresses: [{ ifname: 'bond0', family: 'inet', address: '10.77.0.150/24' }],
+};
 
 export interface World {
   readonly dir: string;
@@ -122,6 +133,7 @@ devices:
         const eventsUrl = deviceUrls(serverUrl, name, deviceToken(SECRET, name)).events;
         await fetch(eventsUrl, { method: 'POST', body: JSON.stringify({ state: 'running', message: 'installing' }) });
         await fetch(eventsUrl, { method: 'POST', body: JSON.stringify({ state: world.behaviour, message: world.behaviour === 'failed' ? 'no disk found' : 'done' }) });
+        if (world.behaviour === 'succeeded') await fetch(eventsUrl, { method: 'POST', body: JSON.stringify({ state: 'booted', message: 'up', facts: FACTS }) });
       },
     },
   });

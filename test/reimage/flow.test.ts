@@ -4,6 +4,7 @@ import { MetalClient } from '../../src/providers/metal/client.js';
 import { MetalProvider } from '../../src/providers/metal/provider.js';
 import { reimage, resolveDevice } from '../../src/reimage/index.js';
 import type { ReimageSummary, ReimageTarget } from '../../src/reimage/index.js';
+import type { WaitUntil } from '../../src/reimage/wait.js';
 import { ipxeTarget } from '../../src/reimage/target.js';
 import { LK_ID, startWorld, TOKEN, WEB_ID } from './fixture.js';
 import type { World } from './fixture.js';
@@ -23,13 +24,13 @@ function provider(): MetalProvider {
   return new MetalProvider(client, { sleep, confirmDelayMs: 1 });
 }
 
-async function run(key: string, options: { wait?: boolean; dryRun?: boolean; timeoutMs?: number; target?: ReimageTarget } = {}): Promise<ReimageSummary> {
+async function run(key: string, options: { wait?: boolean; dryRun?: boolean; timeoutMs?: number; target?: ReimageTarget; until?: WaitUntil } = {}): Promise<ReimageSummary> {
   const p = provider();
   const resolved = await resolveDevice(p, world.config, key);
   const target = options.target ?? (await ipxeTarget(world.config, resolved));
   return reimage(
     { provider: p, follow: (opts, onEvent) => followEvents(world.serverUrl, { ...opts, retryMs: 50 }, onEvent), pollMs: 10, pollMaxMs: 40 },
-    { resolved, target, wait: options.wait ?? true, timeoutMs: options.timeoutMs ?? 20_000, dryRun: options.dryRun ?? false, consoleCommand: `metalboot console ${key}` },
+    { resolved, target, wait: options.wait ?? true, timeoutMs: options.timeoutMs ?? 20_000, dryRun: options.dryRun ?? false, consoleCommand: `metalboot console ${key}`, ...(options.until ? { until: options.until } : {}) },
   );
 }
 
@@ -47,10 +48,16 @@ describe('reimage over the Metal provider, against the simulator and the real se
       ['update', { alwaysPxe: false }],
     ]);
     const names = phaseNames(summary);
-    for (const phase of ['updated', 'reboot accepted', 'powering_off', 'script', 'kernel', 'initrd', 'phone-home', 'succeeded', 'always_pxe off']) expect(names).toContain(phase);
+    for (const phase of ['updated', 'reboot accepted', 'powering_off', 'script', 'kernel', 'initrd', 'phone-home', 'installed', 'always_pxe off', 'booted', 'succeeded']) expect(names).toContain(phase);
     expect(names.indexOf('script')).toBeLessThan(names.indexOf('kernel'));
     expect(names.indexOf('kernel')).toBeLessThan(names.indexOf('initrd'));
-    expect(names.indexOf('succeeded')).toBeLessThan(names.indexOf('always_pxe off'));
+    // always_pxe goes off when the install is done, before the installed system's first boot
+    expect(names.indexOf('installed')).toBeLessThan(names.indexOf('always_pxe off'));
+    expect(names.indexOf('always_pxe off')).toBeLessThan(names.indexOf('booted'));
+    expect(names.indexOf('booted')).toBeLessThan(names.indexOf('succeeded'));
+    expect(summary.phases.find((p) => p.phase === 'booted')?.detail).toBe(
+      'host web-1; kernel 6.1.0-50-amd64; cmdline console=ttyS1,115200n8; bond0 802.3ad slow miimon 100 layer3+4; partner 02:00:00:5e:10:01; slaves 52:54:00:aa:00:01 52:54:00:aa:00:02; addresses bond0 10.77.0.150/24',
+    );
     expect(world.sim.device(WEB_ID)).toMatchObject({ alwaysPxe: false, ipxeScriptUrl: `${world.serverUrl}/ipxe/web-1`, operatingSystem: 'custom_ipxe' });
     expect(world.sim.world.applied.map((a) => a.type)).toEqual(['reboot']);
   });
@@ -76,6 +83,17 @@ describe('reimage over the Metal provider, against the simulator and the real se
     expect(summary.result).toBe('succeeded');
     expect(summary.calls.map((c) => c.call)).toEqual(['update', 'reboot']);
     expect(world.sim.device(WEB_ID)?.alwaysPxe).toBe(true);
+  });
+
+  it('waits for the installed system\'s "booted" by default; --until installed settles on the installer\'s report', async () => {
+    world.behaviour = 'installed';
+    const waiting = await run('web-1', { timeoutMs: 1_500 });
+    expect(waiting.result).toBe('timeout');
+    expect(phaseNames(waiting)).toEqual(expect.arrayContaining(['installed', 'always_pxe off']));
+    expect(world.sim.device(WEB_ID)?.alwaysPxe).toBe(false); // off already: the installer's reboot lands on the disk
+    const installed = await run('web-1', { until: 'installed' });
+    expect(installed.result).toBe('succeeded');
+    expect(phaseNames(installed)).not.toContain('booted');
   });
 
   it('an installer that reports failure fails the run and leaves always_pxe on', async () => {

@@ -39,6 +39,22 @@ describe('qemuArgs', () => {
     await expect(show(args)).toMatchFileSnapshot('../golden/qemu/uefi-full.txt');
   });
 
+  it('with a boot order, the disk and the NIC carry bootindex (no -boot), and a guest reboot ends QEMU', async () => {
+    const disk = { ...base, disk: '/run/vm/web-1/disk.qcow2', exitOnReboot: true, sshHostPort: 2222, qmpSocket: '/run/vm/web-1/qmp.sock' };
+    await expect(show(qemuArgs({ ...disk, bootFirst: 'disk' }))).toMatchFileSnapshot('../golden/qemu/bios-disk-first.txt');
+    const network = qemuArgs({ ...disk, bootFirst: 'network' });
+    expect(network).toContain('virtio-net-pci,netdev=n0,bootindex=1');
+    expect(network).toContain('virtio-blk-pci,drive=d0,bootindex=2');
+    expect(network).not.toContain('-boot');
+    // without a disk there is nothing to order: network only, as before
+    expect(qemuArgs({ ...base, bootFirst: 'disk' })).toEqual(qemuArgs(base));
+  });
+
+  it('forwards the guest\'s SSH port from the namespace\'s loopback only', () => {
+    expect(qemuArgs({ ...base, sshHostPort: 2222 })).toContain('user,id=n0,bootfile=http://10.0.2.2:8080/ipxe/web-1,hostfwd=tcp:127.0.0.1:2222-:22');
+    expect(() => qemuArgs({ ...base, sshHostPort: 70_000 })).toThrow(/sshHostPort must be a TCP port/);
+  });
+
   it('doubles commas so a URL or path cannot inject QEMU options', () => {
     const args = qemuArgs({ ...base, bootUrl: 'http://10.0.2.2:8080/ipxe/a,b', disk: '/tmp/x,format=raw' });
     expect(args).toContain('user,id=n0,bootfile=http://10.0.2.2:8080/ipxe/a,,b');

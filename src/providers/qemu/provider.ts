@@ -1,19 +1,28 @@
 /**
  * The QEMU provider: every device in metalboot.yaml is a local VM (x86_64, SeaBIOS or OVMF per
  * device or $METALBOOT_QEMU_FIRMWARE, console on ttyS1 logged to `<stateDir>/qemu/<device>/ttyS1.log`,
- * a qcow2 disk for installer images). reboot/reinstall/power_on (re)start the VM booting from the
- * network; power_off stops it. VMs die with the command that started them unless `keep` is set
- * ($METALBOOT_QEMU_KEEP=1).
+ * a qcow2 disk for installer images). reboot/reinstall/power_on (re)start the VM; power_off stops it.
+ * VMs die with the command that started them unless `keep` is set ($METALBOOT_QEMU_KEEP=1).
+ *
+ * Boot device, as on Metal (src/vm/boot-from.ts): a VM without a disk (RAM images) boots from the
+ * network. With a disk: the network when always_pxe is on or after a reinstall, else the disk,
+ * falling back to the network when it has no boot loader. A reboot from inside the guest ends QEMU
+ * (-no-reboot) and this process starts it again with the boot device always_pxe says now, so an
+ * installer's final reboot lands on the disk once its phone-home turned always_pxe off. A kept VM
+ * ($METALBOOT_QEMU_KEEP=1) outlives the process that would restart it: it resets in place instead,
+ * keeping the order it started with.
+ *
+ * SSH: the guest's port 22 is reachable from the host at `<stateDir>/qemu/<device>/ssh.sock`
+ * (`devices --json` shows it as `ssh: unix:<path>`; `metalboot ssh <device>` opens it).
  *
  * Network: the VM sees the metalboot server at 10.0.2.2:<port of server.public_url>, forwarded to a
  * unix socket: `serverSocket` ($METALBOOT_SERVER_SOCKET, e.g. from `metalboot serve --socket`), or
  * else a bridge in this process to the server's TCP listener (server.listen).
  */
-import { existsSync } from 'node:fs';
+import { appendFile } from 'node:fs/promises';
 import { createConnection, createServer } from 'node:net';
 import type { Server } from 'node:net';
 import { join } from 'node:path';
-import { execa } from 'execa';
 import type { Config, DeviceConfig, Firmware } from '../../config/types.js';
 import { findDevice } from '../../config/lookup.js';
 import { normalizeMac } from '../../config/mac.js';
@@ -25,6 +34,8 @@ import { deviceDir, readDeviceState, writeDeviceState } from './device-state.js'
 import { guestPortOf } from '../../vm/guest-net.js';
 import { groupAlive, killGroup } from '../../vm/vm-registry.js';
 import { startVm } from '../../vm/vm.js';
+import { bootFirst } from '../../vm/boot-from.js';
+import { ensureDisk } from '../../vm/disk.js';
 import { probeThroughSocket } from '../../vm/probe.js';
 import type { RunningVm } from '../../vm/vm.js';
 
@@ -67,10 +78,12 @@ export class QemuProvider implements Provider {
   async getDevice(id: string): Promise<ProviderDevice> {
     const device = this.device(id);
     const state = await readDeviceState(this.stateDir, device.name);
+    const running = this.vms.has(device.name) || groupAlive(state.pgid);
     return {
       id: device.name, hostname: device.hostname, operatingSystem: 'custom_ipxe', plan: `qemu-${state.firmware ?? this.firmwareOf(device)}`,
-      state: this.vms.has(device.name) || groupAlive(state.pgid) ? 'active' : 'inactive',
+      state: running ? 'active' : 'inactive',
       alwaysPxe: state.alwaysPxe, macs: device.macs, ...(state.ipxeScriptUrl ? { ipxeScriptUrl: state.ipxeScriptUrl } : {}),
+      ...(running ? { ssh: `unix:${sshSocketOf(this.stateDir, device.name)}` } : {}),
     };
   }
 
@@ -82,7 +95,7 @@ export class QemuProvider implements Provider {
   }
 
   async reboot(id: string): Promise<void> {
-    await this.boot(this.device(id));
+    await this.boot(this.device(id), { afterReimage: false });
   }
 
   async reinstall(id: string, options: ReinstallOptions): Promise<void> {
@@ -90,11 +103,11 @@ export class QemuProvider implements Provider {
       throw new ProviderError(`QEMU devices boot custom iPXE only, not ${options.operatingSystem}`, { hint: 'leave --os out' });
     }
     if (options.ipxeScriptUrl) await this.updateDevice(id, { ipxeScriptUrl: options.ipxeScriptUrl });
-    await this.boot(this.device(id));
+    await this.boot(this.device(id), { afterReimage: true });
   }
 
   async powerOn(id: string): Promise<void> {
-    await this.boot(this.device(id));
+    await this.boot(this.device(id), { afterReimage: false });
   }
 
   async powerOff(id: string): Promise<void> {
@@ -133,7 +146,7 @@ export class QemuProvider implements Provider {
     await writeDeviceState(this.stateDir, name, rest);
   }
 
-  private async boot(device: DeviceConfig): Promise<void> {
+  private async boot(device: DeviceConfig, how: { afterReimage: boolean }): Promise<void> {
     await this.stopVm(device.name);
     const state = await readDeviceState(this.stateDir, device.name);
     const bootUrl = state.ipxeScriptUrl ?? deviceUrls(this.options.config.server.publicUrl, device.name, '').script;
@@ -141,15 +154,22 @@ export class QemuProvider implements Provider {
     const firmware = this.firmwareOf(device);
     const workDir = deviceDir(this.stateDir, device.name);
     const disk = await this.diskFor(device, workDir);
+    const restarts = disk !== undefined && !this.options.keep;
     const vm = await startVm({
-      firmware, bootUrl, workDir, forwards: [{ guestPort, socketPath: await this.serverSocket() }],
+      firmware, bootUrl, workDir, forwards: [{ guestPort, socketPath: await this.serverSocket() }], sshSocket: sshSocketOf(this.stateDir, device.name),
       ...(device.macs[0] ? { mac: device.macs[0] } : {}), ...(device.uuid ? { uuid: device.uuid } : {}),
-      ...(disk ? { disk } : {}), ...(this.options.memoryMb ? { memoryMb: this.options.memoryMb } : {}), ...(this.options.keep ? { keep: true } : {}),
+      ...(disk ? { disk, bootFirst: bootFirst({ alwaysPxe: state.alwaysPxe, afterReimage: how.afterReimage }) } : {}), ...(restarts ? { exitOnReboot: true } : {}),
+      ...(this.options.memoryMb ? { memoryMb: this.options.memoryMb } : {}), ...(this.options.keep ? { keep: true } : {}),
       unref: true, // a command that is done exits, and takes its VMs with it (vm-registry)
     });
     this.vms.set(device.name, vm);
-    void vm.exited.then(() => {
-      if (this.vms.get(device.name) === vm) this.vms.delete(device.name);
+    void vm.rebooted.then((rebooted) => {
+      if (this.vms.get(device.name) !== vm) return; // stopped by this process
+      this.vms.delete(device.name);
+      if (restarts && rebooted) {
+        void this.boot(device, { afterReimage: false }).catch((error: unknown) =>
+          appendFile(join(workDir, 'qemu.log'), `metalboot: restarting the VM after the guest's reboot failed: ${error instanceof Error ? error.message : String(error)}\n`).catch(() => {}));
+      }
     });
     await writeDeviceState(this.stateDir, device.name, { ...state, firmware, startedAt: new Date().toISOString(), ...(vm.pid ? { pgid: vm.pid } : {}) });
   }
@@ -157,14 +177,7 @@ export class QemuProvider implements Provider {
   private async diskFor(device: DeviceConfig, workDir: string): Promise<string | undefined> {
     const manifest = await readManifest(this.stateDir, device.image).catch(() => undefined);
     if (!manifest?.installer) return undefined;
-    const disk = join(workDir, 'disk.qcow2');
-    if (existsSync(disk)) return disk;
-    try {
-      await execa('qemu-img', ['create', '-q', '-f', 'qcow2', disk, `${this.options.diskGb ?? 8}G`]);
-    } catch (error) {
-      throw new ProviderError(`cannot create the VM disk ${disk}: ${(error as Error).message}`, { hint: 'qemu-img comes with the Debian package qemu-utils' });
-    }
-    return disk;
+    return ensureDisk(join(workDir, 'disk.qcow2'), this.options.diskGb ?? 8);
   }
 
   /** Checks the device's URLs the way its VM will reach them (10.0.2.2 → the server socket). */
@@ -192,4 +205,9 @@ export class QemuProvider implements Provider {
     this.bridge = { socket, server };
     return socket;
   }
+}
+
+/** Where the host reaches a VM's SSH port (the relay in its namespace listens there). */
+export function sshSocketOf(stateDir: string, device: string): string {
+  return join(deviceDir(stateDir, device), 'ssh.sock');
 }

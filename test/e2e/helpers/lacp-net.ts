@@ -4,6 +4,7 @@
  * between the bridge and the VM's two taps, then QEMU. Rendered as one sh script the namespace
  * runs; everything it starts is in the namespace's process group and dies with it.
  */
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PACKAGE_ROOT } from '../../../src/paths.js';
 import { l2SetupCommands, tapNicArgs } from '../../../src/vm/l2.js';
@@ -40,18 +41,37 @@ export function shellQuote(arg: string): string {
 
 const line = (argv: readonly string[]): string => argv.map(shellQuote).join(' ');
 
-export function lacpNetScript(input: LacpNetInput): string {
-  const { dir } = input;
-  const taps = ['tap0', 'tap1'];
+export const TAPS = ['tap0', 'tap1'] as const;
+
+/** The namespace's network up to QEMU: bridge, taps, the LACP switch and dnsmasq (with `dhcpBoot`: the boot file it offers). */
+function networkLines(dir: string, dhcpBoot?: string): string[] {
+  const taps = [...TAPS];
   const setup = l2SetupCommands({ bridge: 'br0', address: `${BRIDGE_ADDRESS}/24`, bridgedTaps: ['swup'], looseTaps: taps });
   const dnsmasq = [
     'dnsmasq', '--keep-in-foreground', '--conf-file=/dev/null', '--port=0', '--interface=br0', '--bind-interfaces',
     '--dhcp-range=10.77.0.100,10.77.0.199,255.255.255.0,1h', '--dhcp-authoritative', '--dhcp-rapid-commit',
     `--dhcp-leasefile=${join(dir, 'leases')}`, `--pid-file=${join(dir, 'dnsmasq.pid')}`, '--user=root', '--log-dhcp',
-    `--log-facility=${join(dir, 'dnsmasq.log')}`,
-    ...('bootUrl' in input ? [`--dhcp-boot=${input.bootUrl}`] : []),
+    `--log-facility=${join(dir, 'dnsmasq.log')}`, ...(dhcpBoot ? [`--dhcp-boot=${dhcpBoot}`] : []),
   ];
   const lacpSwitch = ['/usr/bin/python3', '-u', LACP_SWITCH, '--system-mac', SWITCH_MAC, ...taps.flatMap((t) => ['--member', t]), '--uplink', 'swup'];
+  return [
+    'set -eu',
+    ...setup.map(line),
+    `${line(lacpSwitch)} > ${shellQuote(join(dir, 'switch.log'))} 2>&1 &`,
+    `${line(dnsmasq)} &`,
+  ];
+}
+
+/** A VM's `launch` (src/vm/vm.ts): writes `<dir>/net.sh` (the network above, then exec QEMU) and runs it. */
+export async function lacpNetLaunch(dir: string, dhcpBoot: string, qemu: { file: string; args: readonly string[] }): Promise<{ file: string; args: string[] }> {
+  await mkdir(dir, { recursive: true });
+  await writeFile(join(dir, 'net.sh'), [...networkLines(dir, dhcpBoot), `exec ${line([qemu.file, ...qemu.args])}`, ''].join('\n'));
+  return { file: 'sh', args: [join(dir, 'net.sh')] };
+}
+
+export function lacpNetScript(input: LacpNetInput): string {
+  const { dir } = input;
+  const taps = [...TAPS];
   const qemu = [
     'qemu-system-x86_64', '-name', 'metalboot-rootfs', '-nodefaults', '-machine', 'pc', '-accel', 'tcg',
     '-m', String(input.memoryMb), '-smp', String(input.cpus), '-display', 'none',
@@ -59,12 +79,5 @@ export function lacpNetScript(input: LacpNetInput): string {
     '-serial', `file:${join(dir, 'ttyS0.log')}`, '-serial', `file:${join(dir, 'ttyS1.log')}`,
     ...tapNicArgs(taps.map((tap, i) => ({ tap, mac: input.macs[i]! }))),
   ];
-  return [
-    'set -eu',
-    ...setup.map(line),
-    `${line(lacpSwitch)} > ${shellQuote(join(dir, 'switch.log'))} 2>&1 &`,
-    `${line(dnsmasq)} &`,
-    `exec ${line(qemu)}`,
-    '',
-  ].join('\n');
+  return [...networkLines(dir, 'bootUrl' in input ? input.bootUrl : undefined), `exec ${line(qemu)}`, ''].join('\n');
 }
