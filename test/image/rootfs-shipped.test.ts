@@ -98,6 +98,16 @@ describe('bond-facts.jq (the "bond" facts of the booted report)', () => {
     const { stdout } = await execa('jq', ['-R', '-s', '-c', '-L', LIB, 'include "bond-facts"; bond_facts'], { input: text });
     expect(JSON.parse(stdout)).toMatchObject({ settled: false, partner_mac: '00:00:00:00:00:00' });
   });
+
+  it('settles a bond of another mode (no LACP partner to wait for) once every slave is up, not before', async () => {
+    const text = (await readFile(join(import.meta.dirname, '../fixtures/rootfs/bond0-802.3ad.txt'), 'utf8'))
+      .replace('IEEE 802.3ad Dynamic link aggregation', 'fault-tolerance (active-backup)');
+    const facts = async (input: string): Promise<unknown> => JSON.parse((await execa('jq', ['-R', '-s', '-c', '-L', LIB, 'include "bond-facts"; bond_facts'], { input })).stdout);
+    expect(await facts(text)).toMatchObject({ mode: 'active-backup', settled: true });
+    const down = text.replace(/(Slave Interface: [^\n]*\nMII Status: )up/, '$1down');
+    expect(down).not.toBe(text);
+    expect(await facts(down)).toMatchObject({ mode: 'active-backup', settled: false });
+  });
 });
 
 describe('shipped files', () => {

@@ -1,7 +1,7 @@
 # metalboot: a jq module. bond_facts: the text of /proc/net/bonding/<bond> → the "bond" facts of
 # the booted report: mode, LACP rate, MII polling, hash policy, slaves with their permanent MACs
-# and aggregator ids, the LACP partner's MAC. `settled`: LACP has a partner and every slave sits
-# in the active aggregator. Use: jq -R -s -L /usr/lib/metalboot 'include "bond-facts"; bond_facts'.
+# and aggregator ids, the LACP partner's MAC. `settled`: for 802.3ad, LACP has a partner and every
+# slave sits in the active aggregator; for other modes (no partner to wait for), every slave is up. Use: jq -R -s -L /usr/lib/metalboot 'include "bond-facts"; bond_facts'.
 def pairs: [split("\n")[] | capture("^\\s*(?<k>[^:]+?):\\s*(?<v>.*?)\\s*$")?];
 def first_values: reduce .[] as $p ({}; if has($p.k) then . else .[$p.k] = $p.v end);
 def number: (tonumber? // null);
@@ -40,5 +40,9 @@ def bond_facts:
     slaves: $slaves,
     aggregator_ids: [$slaves[].aggregator_id]
   }
-| .settled = (.partner_mac != null and .partner_mac != "00:00:00:00:00:00" and (.slaves | length) > 0
-    and .active_aggregator_id != null and (.active_aggregator_id as $id | all(.slaves[]; .aggregator_id == $id)));
+| .settled = (if .mode == "802.3ad" then
+    (.partner_mac != null and .partner_mac != "00:00:00:00:00:00" and (.slaves | length) > 0
+     and .active_aggregator_id != null and (.active_aggregator_id as $id | all(.slaves[]; .aggregator_id == $id)))
+  else
+    ((.slaves | length) > 0 and all(.slaves[]; .mii_status == "up"))
+  end);
