@@ -2,7 +2,8 @@
 import type { Command } from 'commander';
 import { ProviderError, UsageError } from '../errors.js';
 import type { CallRecord } from '../providers/provider.js';
-import type { FollowFn, ReimageSummary } from '../reimage/index.js';
+import type { BootStore } from '../boots/store.js';
+import type { BootArming, FollowFn, ReimageSummary } from '../reimage/index.js';
 import { formatElapsed } from '../reimage/progress.js';
 import { labelOf } from '../reimage/resolve.js';
 import { addConfigOption } from './common.js';
@@ -57,7 +58,7 @@ export function registerReimage(program: Command, io: CliIo): void {
 }
 
 export async function runReimage(key: string, options: ReimageOptions, io: CliIo): Promise<ReimageSummary> {
-  const { followEvents } = await import('../events/client.js');
+  const { followEvents, operatorToken } = await import('../events/client.js');
   const { createProgress, reimage, resolveDevice } = await import('../reimage/index.js');
   const { openProvider } = await import('../reimage/provider-factory.js');
   const { ipxeTarget, osTarget } = await import('../reimage/target.js');
@@ -67,7 +68,7 @@ export async function runReimage(key: string, options: ReimageOptions, io: CliIo
   const verbose = io.env.METALBOOT_DEBUG ? (line: string) => void io.stderr.write(`metal: ${line}\n`) : undefined;
   const { config, provider } = await openProvider({ ...options, log: verbose, env: io.env });
   const resolved = await resolveDevice(provider, config, key);
-  const target = options.os !== undefined ? await osTarget(options.os, options.userdata) : await ipxeTarget(config, resolved, io.env);
+  const target = options.os !== undefined ? await osTarget(options.os, options.userdata) : await ipxeTarget(config, resolved);
   const label = labelOf(resolved);
   const serverUrl = options.server ?? config?.server.publicUrl;
   const progress = createProgress(label, io.stderr, { quiet: options.dryRun === true });
@@ -77,14 +78,20 @@ export async function runReimage(key: string, options: ReimageOptions, io: CliIo
     : (opts, onEvent) =>
         followEvents(serverUrl, {
           ...opts,
+          token: operatorToken(io.env),
           retryMs: 2_000,
           onError: (error) => {
             if (!warned) progress.info(`cannot follow boot events from ${serverUrl} (${error.message}); still trying`);
             warned = true;
           },
         }, onEvent);
+  const boots = config && !options.dryRun && options.os === undefined ? await openBoots(config.server.stateDir) : undefined;
+  const arming: BootArming | undefined = boots && {
+    arm: (device, windowMs) => boots.arm(device, windowMs).token,
+    disarm: (device) => void boots.end(device),
+  };
   const summary = await reimage(
-    { provider, ...(follow ? { follow } : {}), progress },
+    { provider, ...(follow ? { follow } : {}), ...(arming ? { arming } : {}), progress },
     {
       resolved,
       target,
@@ -94,11 +101,18 @@ export async function runReimage(key: string, options: ReimageOptions, io: CliIo
       consoleCommand: `metalboot console ${resolved.name ?? resolved.id}`,
     },
   );
+  boots?.close();
   await provider.close?.();
   if (options.dryRun && !options.json) {
     for (const call of summary.calls) io.stdout.write(`would ${provider.describeCall?.(call) ?? describeGeneric(call)}\n`);
   }
   return summary;
+}
+
+/** The armed-boot store `metalboot serve` reads (src/boots/), in the config's state directory. */
+async function openBoots(stateDir: string): Promise<BootStore> {
+  const { BootStore, bootsFile } = await import('../boots/store.js');
+  return new BootStore(bootsFile(stateDir));
 }
 
 function describeGeneric(call: CallRecord): string {

@@ -61,7 +61,7 @@ export async function runReimageScenario(stack: Stack, options: ScenarioOptions)
   const cli = await runCliInNetns({
     args: ['reimage', stack.device, '--provider', 'metal', '--wait', '--json', '--timeout', String(Math.ceil(options.timeoutMs / 1000)), '--config', stack.configFile],
     serverSocket: stack.serverSocket, serverPort: stack.guestPort, apiSocket: stack.apiSocket, apiPort: stack.apiPort,
-    env: { METAL_AUTH_TOKEN: 'metalboot-demo-token', METAL_PROJECT_ID: stack.sim.projectId, METAL_API_URL: `http://127.0.0.1:${stack.apiPort}/metal/v1` },
+    env: { METALBOOT_TOKEN: stack.operatorToken, METAL_AUTH_TOKEN: 'metalboot-demo-token', METAL_PROJECT_ID: stack.sim.projectId, METAL_API_URL: `http://127.0.0.1:${stack.apiPort}/metal/v1` },
     timeoutMs: options.timeoutMs + 30_000,
   });
   let stdout = '';
@@ -90,7 +90,7 @@ export async function runReimageScenario(stack: Stack, options: ScenarioOptions)
     } finally {
       stopFollowing?.();
     }
-    const status = await postPhoneHome(stack.serverSocket, stack.secret, stack.device, { state: 'succeeded', message: 'installer up (phone-home sent in place of a finished install)' });
+    const status = await postPhoneHome(stack.serverSocket, stack.device, { state: 'succeeded', message: 'installer up (phone-home sent in place of a finished install)' });
     if (status !== 201) throw new MetalbootError(`the server refused the phone-home (HTTP ${status})`);
     mark('phone-home sent', 'test');
     const exitCode = await cli.exited;

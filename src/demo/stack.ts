@@ -4,7 +4,7 @@
  * unix socket), and the bridge that boots a QEMU VM whenever a simulated device boots.
  * Used by `metalboot demo` and test/e2e/reimage-metal.test.ts.
  */
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { Server } from 'node:http';
 import { writeFile } from 'node:fs/promises';
@@ -42,6 +42,8 @@ export interface Stack {
   readonly configFile: string;
   readonly manifest: ImageManifest;
   readonly secret: string;
+  /** The server's METALBOOT_TOKEN (the events API that `reimage --wait` follows needs it). */
+  readonly operatorToken: string;
   readonly device: string;
   readonly deviceId: string;
   readonly server: RunningServer;
@@ -67,9 +69,10 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   const config = await loadConfig(configFile);
   const { manifest } = await buildImage(config, DEMO_IMAGE);
   const secret = await loadServerSecret(config.server.stateDir);
+  const operatorToken = randomBytes(24).toString('hex');
   const serverSocket = join(options.dir, 'server.sock');
   const server = await startServer({
-    config, secret, listen: false, socketPath: serverSocket,
+    config, secret, listen: false, socketPath: serverSocket, uploadToken: operatorToken,
     logger: createLogger({ level: 'info', destination: join(options.dir, 'server.log') }),
   });
   const bridge = createSimBridge({
@@ -89,7 +92,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     api.listen(apiSocket, resolve);
   });
   return {
-    config, configFile, manifest, secret, device, deviceId, server, serverSocket, guestPort, sim, apiSocket, apiPort, bridge,
+    config, configFile, manifest, secret, operatorToken, device, deviceId, server, serverSocket, guestPort, sim, apiSocket, apiPort, bridge,
     async close() {
       await bridge.stopAll();
       api.closeAllConnections();

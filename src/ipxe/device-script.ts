@@ -20,8 +20,8 @@ export interface RenderDeviceInput {
   readonly manifest: ImageManifest;
   /** Public base URL devices use (server.public_url or --base-url). */
   readonly baseUrl: string;
-  /** Per-device token (src/config/device-token.ts). */
-  readonly token: string;
+  /** The token of the device's armed boot (src/boots/); undefined renders no answer URLs. */
+  readonly token: string | undefined;
   /** Attempts per download (default 5) and pause between them in seconds (default 5). */
   readonly retries?: number;
   readonly retryDelaySeconds?: number;

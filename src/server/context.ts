@@ -4,6 +4,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
+import type { BootStore } from '../boots/store.js';
 import type { Config, DeviceConfig } from '../config/types.js';
 import type { EventStore } from '../events/store.js';
 import type { ImageManifest } from '../image/manifest.js';
@@ -16,9 +17,13 @@ export interface AppDeps {
   readonly config: Config;
   readonly secret: string;
   readonly events: EventStore;
+  /** Armed boots and their tokens (src/boots/): what authorizeAnswer checks. */
+  readonly boots: BootStore;
   readonly logger: Logger;
   /** Bearer token for the upload API (METALBOOT_TOKEN); uploads are refused when unset. */
   readonly uploadToken?: string;
+  /** Bearer token that may only read the operator API (METALBOOT_READ_TOKEN). */
+  readonly readToken?: string;
   /** Largest accepted asset upload in bytes (default 8 GiB). */
   readonly maxUploadBytes?: number;
   /** Take client addresses from X-Forwarded-For (behind a tunnel or reverse proxy). Default false. */
@@ -33,8 +38,10 @@ export class ServerContext {
   config: Config;
   readonly secret: string;
   readonly events: EventStore;
+  readonly boots: BootStore;
   readonly logger: Logger;
   readonly uploadToken: string | undefined;
+  readonly readToken: string | undefined;
   readonly maxUploadBytes: number;
   readonly trustForwardedFor: boolean;
   readonly portMacs: PortMacs;
@@ -42,8 +49,8 @@ export class ServerContext {
   readonly manifests: ManifestCache;
   /** Client address → the device whose script it fetched last (asset attribution). */
   readonly lastDeviceByClient = new Map<string, string>();
-  /** Device name → rendered script, valid while config and manifest objects are unchanged. */
-  readonly scripts = new Map<string, { config: Config; manifest: ImageManifest; baseUrl: string; body: Buffer }>();
+  /** Device name → rendered script, valid while config, manifest and boot token are unchanged. */
+  readonly scripts = new Map<string, { config: Config; manifest: ImageManifest; baseUrl: string; token: string | undefined; body: Buffer }>();
   /** The rendered chain script (/boot.ipxe), valid while the config object is unchanged. */
   chainScript: { config: Config; body: Buffer } | undefined;
 
@@ -54,8 +61,10 @@ export class ServerContext {
     this.config = deps.config;
     this.secret = deps.secret;
     this.events = deps.events;
+    this.boots = deps.boots;
     this.logger = deps.logger;
     this.uploadToken = deps.uploadToken || undefined;
+    this.readToken = deps.readToken || undefined;
     this.maxUploadBytes = deps.maxUploadBytes ?? DEFAULT_MAX_UPLOAD;
     this.trustForwardedFor = deps.trustForwardedFor ?? false;
     this.portMacs = deps.portMacs ?? (async (device) => device.macs);

@@ -70,6 +70,7 @@ export async function runServe(options: ServeOptions, deps: ServeDeps = {}): Pro
     listen: listen ?? base.server.listen,
     socketPath: options.socket,
     uploadToken: env.METALBOOT_TOKEN,
+    readToken: env.METALBOOT_READ_TOKEN,
     // behind a tunnel every peer is the local agent: the device's address is in X-Forwarded-For
     trustForwardedFor: opener !== undefined,
     ...(deps.providerMacs ? { portMacs: cachedPortMacs(await deps.providerMacs(base), { warn: (message) => logger.warn(message) }) } : {}),

@@ -10,6 +10,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type { Config } from '../config/types.js';
 import { listenUrl } from '../config/listen.js';
+import { BootStore, bootsFile as defaultBootsFile } from '../boots/store.js';
 import { EventStore } from '../events/store.js';
 import { createApp } from './app.js';
 import type { MetalbootApp } from './app.js';
@@ -17,13 +18,15 @@ import type { AppDeps, ServerContext } from './context.js';
 import type { RequestListener } from './router.js';
 
 /** What the app needs (its event store is opened here), plus where to listen. */
-export interface StartOptions extends Omit<AppDeps, 'events'> {
+export interface StartOptions extends Omit<AppDeps, 'events' | 'boots'> {
   /** TCP address (default: config.server.listen); `false` for unix socket only. */
   readonly listen?: { host: string; port: number } | false;
   /** Also (or only) listen on this unix socket path. */
   readonly socketPath?: string;
   /** Events database (default `<stateDir>/events.db`). */
   readonly eventsFile?: string;
+  /** Armed boots (default `<stateDir>/boots.db`, shared with `metalboot arm` and `reimage`). */
+  readonly bootsFile?: string;
 }
 
 export interface RunningServer {
@@ -43,9 +46,14 @@ export interface RunningServer {
 export const DEFAULT_DRAIN_MS = 30_000;
 
 export async function startServer(options: StartOptions): Promise<RunningServer> {
-  const { listen: listenOption, socketPath, eventsFile, ...deps } = options;
+  const { listen: listenOption, socketPath, eventsFile, bootsFile, ...deps } = options;
   const events = new EventStore(eventsFile ?? join(options.config.server.stateDir, 'events.db'));
-  const app = createApp({ ...deps, events });
+  const boots = new BootStore(bootsFile ?? defaultBootsFile(options.config.server.stateDir));
+  const closeStores = (): void => {
+    events.close();
+    boots.close();
+  };
+  const app = createApp({ ...deps, events, boots });
   const { handler, context } = app;
   const servers: Server[] = [];
   let url: string | undefined;
@@ -64,7 +72,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     }
   } catch (error) {
     for (const server of servers) server.close();
-    events.close();
+    closeStores();
     throw error;
   }
   let closing: Promise<void> | undefined;
@@ -76,7 +84,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     port,
     socketPath,
     reload: (config) => context.setConfig(config),
-    close: (drainMs = DEFAULT_DRAIN_MS) => (closing ??= shutdown(servers, context, drainMs).finally(() => events.close())),
+    close: (drainMs = DEFAULT_DRAIN_MS) => (closing ??= shutdown(servers, context, drainMs).finally(closeStores)),
   };
 }
 

@@ -12,7 +12,7 @@ import { parseSince } from './device-events.js';
 
 const HEARTBEAT_MS = 15_000;
 
-export const eventStreamRoute: Route = { methods: ['GET'], path: '/api/events', errors: 'json', handler: eventStream };
+export const eventStreamRoute: Route = { methods: ['GET'], path: '/api/events', errors: 'json', auth: 'read', handler: eventStream };
 
 function eventStream(call: RouteCall): void {
   const { ctx, req, res } = call;
