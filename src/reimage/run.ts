@@ -60,7 +60,8 @@ export async function reimage(deps: ReimageDeps, input: ReimageInput): Promise<R
   const notReady = notReadyReason(resolved.device);
   if (notReady) throw new MetalbootError(notReady, { code: 'E_NOT_READY', hint: 'nothing was changed' });
   const armed = input.target.kind === 'ipxe' && !input.dryRun && deps.arming !== undefined && resolved.name !== undefined;
-  if (!armed) return reimageArmed(deps, input);
+  // unarmed (a dry run): the script URL would answer 404, so only the URLs the script fetches are checked
+  if (!armed) return reimageArmed(deps, input.target.kind === 'ipxe' ? { ...input, target: withoutScriptCheck(input.target) } : input);
   const name = resolved.name!;
   const token = deps.arming!.arm(name, Math.max(DEFAULT_WINDOW_MS, input.timeoutMs + WINDOW_MARGIN_MS));
   try {
@@ -69,6 +70,10 @@ export async function reimage(deps: ReimageDeps, input: ReimageInput): Promise<R
     deps.arming!.disarm(name); // nothing was changed (or the flow broke): the window closes
     throw error;
   }
+}
+
+function withoutScriptCheck(target: Extract<ReimageTarget, { kind: 'ipxe' }>): ReimageTarget {
+  return { ...target, checkUrls: target.checkUrls.filter((url) => url !== target.scriptUrl) };
 }
 
 /** The script URL the provider is given carries the boot's token (and is the first URL checked). */
