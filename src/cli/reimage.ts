@@ -6,6 +6,7 @@ import type { BootStore } from '../boots/store.js';
 import type { BootArming, FollowFn, ReimageSummary } from '../reimage/index.js';
 import { formatElapsed } from '../reimage/progress.js';
 import { labelOf } from '../reimage/resolve.js';
+import { oneLine } from '../util/control.js';
 import { addConfigOption } from './common.js';
 import type { CliIo } from './io.js';
 import { printJson } from './io.js';
@@ -49,7 +50,7 @@ export function registerReimage(program: Command, io: CliIo): void {
       if (options.json) printJson(io, summary);
       else io.stdout.write(formatSummary(summary));
       if (summary.result === 'failed' || summary.result === 'timeout') {
-        throw new ProviderError(summary.message ?? `re-imaging ${labelOf(summary.device)} ${summary.result}`, {
+        throw new ProviderError(oneLine(summary.message ?? `re-imaging ${labelOf(summary.device)} ${summary.result}`), {
           code: summary.result === 'timeout' ? 'E_TIMEOUT' : 'E_REIMAGE',
         });
       }
@@ -124,6 +125,6 @@ function formatSummary(summary: ReimageSummary): string {
   const label = labelOf(summary.device);
   if (summary.result === 'dry-run') return `${label}: dry run (${summary.path}); nothing was changed\n`;
   if (summary.result === 'started') return `${label}: ${summary.path} requested; follow it with --wait or "${summary.console}"\n`;
-  if (summary.result === 'succeeded') return `${label}: re-imaged in ${formatElapsed(summary.totalMs)}${summary.message ? ` (${summary.message})` : ''}\n`;
+  if (summary.result === 'succeeded') return `${oneLine(`${label}: re-imaged in ${formatElapsed(summary.totalMs)}${summary.message ? ` (${summary.message})` : ''}`)}\n`;
   return '';
 }
