@@ -4,6 +4,7 @@
  * firmware, kernel/installer).
  */
 import { oneLine } from '../util/control.js';
+
 export type Owner = 'metalboot' | 'platform' | 'firmware' | 'kernel' | 'test';
 
 export interface Mark {

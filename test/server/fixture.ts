@@ -58,6 +58,8 @@ export interface FixtureOptions {
   cacheMb?: number;
   maxUploadBytes?: number;
   dir?: string;
+  /** Arm every device at start (default true), as reimage would: their tokens are `token(device)`. */
+  arm?: boolean;
   /** The server's logger (default: silent, or info with TEST_LOG set). */
   logger?: pino.Logger;
 }
@@ -89,7 +91,8 @@ export async function startFixture(options: FixtureOptions = {}): Promise<Fixtur
     readToken: READ_TOKEN,
     maxUploadBytes: options.maxUploadBytes,
   });
-  const tokens = new Map(Object.keys(config.devices).map((name) => [name, server.context.boots.arm(name).token] as const));
+  const armed = options.arm === false ? [] : Object.keys(config.devices);
+  const tokens = new Map(armed.map((name) => [name, server.context.boots.arm(name).token] as const));
   const fixture: Fixture = {
     dir,
     stateDir,
