@@ -36,7 +36,7 @@ export function registerArm(program: Command, io: CliIo): void {
     .action(async (key: string, options: ArmOptions) => {
       const { findDevice } = await import('../config/lookup.js');
       const { BootStore, bootsFile } = await import('../boots/store.js');
-      const { parseWindow } = await import('../boots/window.js');
+      const { parseDuration } = await import('../util/duration.js');
       const { deviceUrls } = await import('../ipxe/urls.js');
       const config = await loadConfigFromOptions(options, io.env);
       const device = findDevice(config, key);
@@ -45,7 +45,8 @@ export function registerArm(program: Command, io: CliIo): void {
           hint: `devices: ${Object.keys(config.devices).join(', ') || '(none)'}`,
         });
       }
-      const windowMs = options.disarm ? 0 : parseWindow(options.for);
+      // a window longer than a week is refused: an armed boot is meant to end
+      const windowMs = options.disarm ? 0 : parseDuration(options.for, '--for', 7 * 86_400_000);
       const store = new BootStore(bootsFile(config.server.stateDir));
       try {
         if (options.disarm) {

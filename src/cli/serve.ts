@@ -14,6 +14,8 @@ interface ServeCliOptions {
   tunnel?: string;
   socket?: string;
   drain?: string;
+  eventsMax: string;
+  eventsMaxAge: string;
 }
 
 export function registerServe(program: Command, io: CliIo): void {
@@ -22,7 +24,8 @@ export function registerServe(program: Command, io: CliIo): void {
     .summary('serve assets, per-device iPXE scripts, preseeds/kickstarts and boot events over HTTP')
     .description(
       'Serve the built images: immutable assets at /assets/<sha256>/<name>, /boot.ipxe and /ipxe/<device>, ' +
-        'per-device preseed/kickstart (token-protected), boot events (/api/events) and the upload API used by ' +
+        'per-device preseed/kickstart (readable only during an armed boot: `metalboot arm`, `reimage`), boot events ' +
+        '(/api/events, bearer $METALBOOT_TOKEN or the read-only $METALBOOT_READ_TOKEN) and the upload API used by ' +
         '`metalboot push http://…` (bearer $METALBOOT_TOKEN). SIGHUP reloads the config; SIGTERM drains and exits.',
     )
     .option('--listen <host:port>', 'address to listen on (default: server.listen)')
@@ -30,6 +33,8 @@ export function registerServe(program: Command, io: CliIo): void {
     .option('--tunnel <kind>', 'open a public tunnel and use its URL (ngrok: needs $NGROK_AUTHTOKEN)')
     .option('--socket <path>', 'also listen on this unix socket')
     .option('--drain <seconds>', 'on SIGTERM, wait at most this long for downloads to finish', '30')
+    .option('--events-max <count>', 'boot events kept: the oldest beyond this many are pruned', '100000')
+    .option('--events-max-age <duration>', 'boot events older than this are pruned (e.g. 30d, 12h)', '30d')
     .addHelpText('after', '\nExamples:\n  metalboot serve\n  metalboot serve --listen 0.0.0.0:8080 --public-url http://10.0.0.5:8080\n  NGROK_AUTHTOKEN=… metalboot serve --tunnel ngrok')
     .action(async (options: ServeCliOptions) => {
       const { runServe } = await import('../server/run.js');
@@ -38,6 +43,10 @@ export function registerServe(program: Command, io: CliIo): void {
       if (options.publicUrl !== undefined && !isHttpUrl(options.publicUrl)) {
         throw new UsageError(`--public-url ${JSON.stringify(options.publicUrl)} must be an http:// or https:// URL`);
       }
+      const { parseDuration } = await import('../util/duration.js');
+      const maxEvents = Number(options.eventsMax);
+      if (!Number.isInteger(maxEvents) || maxEvents < 1) throw new UsageError(`--events-max ${JSON.stringify(options.eventsMax)} is not a positive whole number`);
+      const maxAgeMs = parseDuration(options.eventsMaxAge, '--events-max-age', 3650 * 86_400_000);
       // The process's signals still reach the server (SIGHUP reloads, SIGTERM drains); its request log is the server's own.
       const handle = await runServe(
         {
@@ -47,6 +56,7 @@ export function registerServe(program: Command, io: CliIo): void {
           tunnel: options.tunnel,
           socket: options.socket,
           drainMs: drain * 1000,
+          eventsRetention: { maxEvents, maxAgeMs },
         },
         { env: io.env, providerMacs: metalPortMacs(io.env), say: (line) => void io.stderr.write(`${line}\n`) },
       );

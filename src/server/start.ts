@@ -12,6 +12,7 @@ import type { Config } from '../config/types.js';
 import { listenUrl } from '../config/listen.js';
 import { BootStore, bootsFile as defaultBootsFile } from '../boots/store.js';
 import { EventStore } from '../events/store.js';
+import type { Retention } from '../events/store.js';
 import { createApp } from './app.js';
 import type { MetalbootApp } from './app.js';
 import type { AppDeps, ServerContext } from './context.js';
@@ -25,6 +26,8 @@ export interface StartOptions extends Omit<AppDeps, 'events' | 'boots'> {
   readonly socketPath?: string;
   /** Events database (default `<stateDir>/events.db`). */
   readonly eventsFile?: string;
+  /** Events retention (default: 100,000 events, 30 days). */
+  readonly eventsRetention?: Partial<Retention>;
   /** Armed boots (default `<stateDir>/boots.db`, shared with `metalboot arm` and `reimage`). */
   readonly bootsFile?: string;
 }
@@ -46,8 +49,8 @@ export interface RunningServer {
 export const DEFAULT_DRAIN_MS = 30_000;
 
 export async function startServer(options: StartOptions): Promise<RunningServer> {
-  const { listen: listenOption, socketPath, eventsFile, bootsFile, ...deps } = options;
-  const events = new EventStore(eventsFile ?? join(options.config.server.stateDir, 'events.db'));
+  const { listen: listenOption, socketPath, eventsFile, bootsFile, eventsRetention, ...deps } = options;
+  const events = new EventStore(eventsFile ?? join(options.config.server.stateDir, 'events.db'), eventsRetention ? { retention: eventsRetention } : {});
   const boots = new BootStore(bootsFile ?? defaultBootsFile(options.config.server.stateDir));
   const closeStores = (): void => {
     events.close();
