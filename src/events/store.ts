@@ -107,7 +107,7 @@ export class EventStore {
     const stored: BootEvent[] = [];
     this.db.transaction(() => {
       for (const e of batch) {
-        const time = e.time ?? new Date().toISOString();
+        const time = e.time ?? new Date(this.now()).toISOString();
         const info = this.insert.run(e.device, time, e.kind, e.path ?? null, e.bytes ?? null, e.client ?? null, e.state ?? null, e.message ?? null, e.facts === undefined ? null : JSON.stringify(e.facts));
         stored.push(compact({ ...e, id: Number(info.lastInsertRowid), time }));
       }
