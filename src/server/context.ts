@@ -30,7 +30,11 @@ export interface AppDeps {
   readonly trustForwardedFor?: boolean;
   /** Bond slave MACs when the config lists none (the Metal device's network_ports). */
   readonly portMacs?: PortMacs;
+  /** Live event streams (/api/events) one bearer token may hold open (default 32). */
+  readonly maxStreamsPerToken?: number;
 }
+
+export const DEFAULT_MAX_STREAMS_PER_TOKEN = 32;
 
 export const DEFAULT_MAX_UPLOAD = 8 * 1024 ** 3;
 
@@ -56,6 +60,9 @@ export class ServerContext {
 
   /** Open server-sent-event streams, ended when the server shuts down. */
   readonly streams = new Set<ServerResponse>();
+  /** Open event streams per Authorization header (the cap is per bearer token). */
+  readonly streamsByToken = new Map<string, number>();
+  readonly maxStreamsPerToken: number;
 
   constructor(deps: AppDeps) {
     this.config = deps.config;
@@ -68,6 +75,7 @@ export class ServerContext {
     this.maxUploadBytes = deps.maxUploadBytes ?? DEFAULT_MAX_UPLOAD;
     this.trustForwardedFor = deps.trustForwardedFor ?? false;
     this.portMacs = deps.portMacs ?? (async (device) => device.macs);
+    this.maxStreamsPerToken = deps.maxStreamsPerToken ?? DEFAULT_MAX_STREAMS_PER_TOKEN;
     this.assets = new AssetCache(deps.config.server.cacheBytes);
     this.manifests = new ManifestCache();
   }

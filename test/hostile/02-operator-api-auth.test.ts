@@ -20,7 +20,7 @@ afterAll(() => f.close());
 describe('the operator API', () => {
   it('refuses the events API without a bearer token, or with a wrong one (401, says what to send)', async () => {
     for (const path of ['/api/events?since=0', '/api/devices/web-1/events']) {
-      for (const headers of [{}, { authorization: 'Bearer wrong' }, { authorization: `Basic ${READ_TOKEN}` }]) {
+      for (const headers of [{}, { authorization: 'Bearer wrong' }, { authorization: `Basic ${READ_TOKEN}` }] as Record<string, string>[]) {
         const answer = await requestFrom(f.url + path, { headers });
         expect(answer.status, `${path} ${JSON.stringify(headers)}`).toBe(401);
         expect(answer.body).toMatch(/METALBOOT_TOKEN or METALBOOT_READ_TOKEN/);

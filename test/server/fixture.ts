@@ -58,6 +58,8 @@ export interface FixtureOptions {
   cacheMb?: number;
   maxUploadBytes?: number;
   dir?: string;
+  /** Live event streams one token may hold (the server's default when absent). */
+  maxStreamsPerToken?: number;
   /** Arm every device at start (default true), as reimage would: their tokens are `token(device)`. */
   arm?: boolean;
   /** The server's logger (default: silent, or info with TEST_LOG set). */
@@ -90,6 +92,7 @@ export async function startFixture(options: FixtureOptions = {}): Promise<Fixtur
     uploadToken: UPLOAD_TOKEN,
     readToken: READ_TOKEN,
     maxUploadBytes: options.maxUploadBytes,
+    ...(options.maxStreamsPerToken ? { maxStreamsPerToken: options.maxStreamsPerToken } : {}),
   });
   const armed = options.arm === false ? [] : Object.keys(config.devices);
   const tokens = new Map(armed.map((name) => [name, server.context.boots.arm(name).token] as const));
