@@ -12,6 +12,7 @@ import { AssetCache } from './asset-cache.js';
 import { ManifestCache } from './manifest-cache.js';
 import { clientAddress } from './logging.js';
 import type { PortMacs } from './port-macs.js';
+import { ReplayScheduler } from './replay.js';
 
 export interface AppDeps {
   readonly config: Config;
@@ -63,6 +64,8 @@ export class ServerContext {
   /** Open event streams per Authorization header (the cap is per bearer token). */
   readonly streamsByToken = new Map<string, number>();
   readonly maxStreamsPerToken: number;
+  /** Event-stream history replays, a bounded number of events per event-loop turn. */
+  readonly replays: ReplayScheduler;
 
   constructor(deps: AppDeps) {
     this.config = deps.config;
@@ -76,6 +79,7 @@ export class ServerContext {
     this.trustForwardedFor = deps.trustForwardedFor ?? false;
     this.portMacs = deps.portMacs ?? (async (device) => device.macs);
     this.maxStreamsPerToken = deps.maxStreamsPerToken ?? DEFAULT_MAX_STREAMS_PER_TOKEN;
+    this.replays = new ReplayScheduler(deps.events);
     this.assets = new AssetCache(deps.config.server.cacheBytes);
     this.manifests = new ManifestCache();
   }

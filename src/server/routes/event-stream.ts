@@ -3,23 +3,20 @@
  * `since` (or Last-Event-ID) first, then live ones, with a comment line every 15 s to keep proxies
  * from closing the stream. Open streams are ended when the server shuts down.
  *
- * The replay goes in pages of REPLAY_PAGE events, one page per event-loop turn, and waits for
- * 'drain' when the client reads slowly, so a long history never blocks other requests; live events
- * that arrive meanwhile are held and sent after it, in order, without repeats. Live streams are
- * capped per bearer token (429 past the cap).
+ * The replay goes through the server's replay scheduler (../replay.ts: a bounded number of events
+ * per event-loop turn over all streams, waiting for 'drain' when a client reads slowly), so a long
+ * history never blocks other requests; live events that arrive meanwhile are held and sent after
+ * it, in order, without repeats. Live streams are capped per bearer token (429 past the cap).
  */
-import type { ServerResponse } from 'node:http';
 import { findDevice } from '../../config/lookup.js';
 import { formatSse } from '../../events/sse.js';
 import type { BootEvent } from '../../events/types.js';
-import type { ServerContext } from '../context.js';
 import { sendError } from '../respond.js';
 import type { Route, RouteCall } from '../route.js';
 import { queryValue } from '../route.js';
 import { parseSince } from './device-events.js';
 
 const HEARTBEAT_MS = 15_000;
-export const REPLAY_PAGE = 500;
 
 export const eventStreamRoute: Route = { methods: ['GET'], path: '/api/events', errors: 'json', auth: 'read', handler: eventStream };
 
@@ -58,9 +55,7 @@ function eventStream(call: RouteCall): void {
     else send(event);
   });
   const heartbeat = setInterval(() => res.write(': ping\n\n'), HEARTBEAT_MS);
-  let closed = false;
   res.once('close', () => {
-    closed = true;
     clearInterval(heartbeat);
     unsubscribe();
     ctx.streams.delete(res);
@@ -69,29 +64,12 @@ function eventStream(call: RouteCall): void {
     else ctx.streamsByToken.delete(key);
   });
   if (since === undefined) return;
-  void replay(ctx, res, { device, since }, send, () => closed).then(() => {
-    const waiting = held ?? [];
-    held = undefined;
-    for (const event of waiting) send(event);
+  ctx.replays.add({
+    res, device, since, send,
+    done: () => {
+      const waiting = held ?? [];
+      held = undefined;
+      for (const event of waiting) send(event);
+    },
   });
-}
-
-/** Writes the stored events after `since`, a page per turn, waiting for 'drain' when the client lags. */
-async function replay(
-  ctx: ServerContext,
-  res: ServerResponse,
-  query: { device: string | undefined; since: number | string },
-  send: (event: BootEvent) => void,
-  closed: () => boolean,
-): Promise<void> {
-  let since: number | string = query.since;
-  for (;;) {
-    if (closed()) return;
-    const page = ctx.events.list({ device: query.device, since, limit: REPLAY_PAGE });
-    for (const event of page) send(event);
-    if (page.length < REPLAY_PAGE) return;
-    since = page.at(-1)!.id;
-    if (res.writableNeedDrain) await new Promise((resolve) => { res.once('drain', resolve); res.once('close', resolve); });
-    else await new Promise((resolve) => setImmediate(resolve));
-  }
 }
