@@ -1,7 +1,8 @@
 /**
  * Issue 11, finding 12: an SSE replay wrote the whole history in one go (500 × 2,240 events blocked
- * /healthz for 8.9 s), and live clients were not capped. The replay now goes a page per event-loop
- * turn, and each bearer token may hold a bounded number of live streams (429 past it).
+ * /healthz for 8.9 s), and live clients were not capped. Replays now share one scheduler (at most
+ * 500 events per event-loop turn over all streams, src/server/replay.ts), and each bearer token may
+ * hold a bounded number of live streams (429 past it).
  * Fails on main: every replay is written before /healthz is even parsed, and the 4th stream is 200.
  * (Latency figures: bench/sse-replay.ts.)
  */
