@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Config } from '../config/types.js';
+import { BootStore } from '../boots/store.js';
 import { loadServerSecret } from '../config/secret.js';
 import type { BootEvent } from '../events/types.js';
 import { MetalbootError } from '../errors.js';
@@ -42,10 +43,14 @@ export async function runBootTest(config: Config, key: string, options: BootTest
     });
   }
   const secret = await loadServerSecret(config.server.stateDir);
-  const expected = new Map(arches.map((arch) => [arch, bootExpectations(target, manifest, secret, arch)] as const));
   const workDir = await mkdtemp(join(tmpdir(), 'mb-boot-'));
+  // the VM's boot is armed (src/boots/) in the test's own store: its script URL carries the token
+  const boots = new BootStore(join(workDir, 'boots.db'));
+  const { token } = boots.arm(target.device.name);
+  boots.close();
+  const expected = new Map(arches.map((arch) => [arch, bootExpectations(target, manifest, token, arch)] as const));
   const server = await startServer({
-    config: target.config, secret, listen: false, socketPath: join(workDir, 'server.sock'), eventsFile: join(workDir, 'events.db'),
+    config: target.config, secret, listen: false, socketPath: join(workDir, 'server.sock'), eventsFile: join(workDir, 'events.db'), bootsFile: join(workDir, 'boots.db'),
     logger: createLogger({ level: 'info', destination: join(workDir, 'server.log') }),
   });
   const results: FirmwareResult[] = [];
@@ -58,7 +63,7 @@ export async function runBootTest(config: Config, key: string, options: BootTest
   process.on('SIGTERM', interrupted);
   try {
     for (const run of options.runs) {
-      results.push(await bootOnce(target, server, run, expected.get(run.arch)!, join(workDir, `${run.arch}-${run.firmware}`), options));
+      results.push(await bootOnce(target, server, run, expected.get(run.arch)!, join(workDir, `${run.arch}-${run.firmware}`), { ...options, token }));
     }
   } finally {
     process.off('SIGINT', interrupted);
@@ -69,7 +74,7 @@ export async function runBootTest(config: Config, key: string, options: BootTest
   return { image: target.imageName, device: target.device.name, results, workDir };
 }
 
-async function bootOnce(target: BootTarget, server: RunningServer, run: BootRun, expected: BootExpectations, dir: string, options: BootTestOptions): Promise<FirmwareResult> {
+async function bootOnce(target: BootTarget, server: RunningServer, run: BootRun, expected: BootExpectations, dir: string, options: BootTestOptions & { token: string }): Promise<FirmwareResult> {
   const phases: Partial<Record<BootPhase, number>> = {};
   let reached: BootPhase = 'vm started';
   let started = Date.now();
@@ -89,7 +94,7 @@ async function bootOnce(target: BootTarget, server: RunningServer, run: BootRun,
     note(event.kind, event.path);
   });
   const vm = await startVm({
-    ...run, workDir: dir, bootUrl: `${target.config.server.publicUrl}/ipxe/${encodeURIComponent(target.device.name)}`,
+    ...run, workDir: dir, bootUrl: `${target.config.server.publicUrl}/ipxe/${encodeURIComponent(target.device.name)}?token=${options.token}`,
     forwards: [{ guestPort: GUEST_PORT, socketPath: server.socketPath! }],
     ...(target.device.macs[0] ? { mac: target.device.macs[0] } : {}),
     ...(target.device.uuid ? { uuid: target.device.uuid } : {}),

@@ -5,7 +5,6 @@
  */
 import type { Arch, Config, DeviceConfig } from '../config/types.js';
 import { DEFAULT_BOND } from '../config/types.js';
-import { deviceToken } from '../config/device-token.js';
 import { findDevice } from '../config/lookup.js';
 import { UsageError } from '../errors.js';
 import type { ImageManifest } from '../image/manifest.js';
@@ -58,13 +57,14 @@ export interface BootExpectations {
   readonly console: VmSerial;
 }
 
-export function bootExpectations(target: BootTarget, manifest: ImageManifest, secret: string, arch: Arch): BootExpectations {
+/** `token`: the boot token the VM's script carries (the device is armed for the test, src/boots/). */
+export function bootExpectations(target: BootTarget, manifest: ImageManifest, token: string | undefined, arch: Arch): BootExpectations {
   const image = target.config.images[target.imageName];
   const variant = manifest.variants[arch];
   const machine = VM_MACHINES[arch];
   if (!image || !variant) return { kernelArgs: [], console: machine.console };
   const line = kernelLine({
-    device: target.device, image, variant, baseUrl: target.config.server.publicUrl, token: deviceToken(secret, target.device.name),
+    device: target.device, image, variant, baseUrl: target.config.server.publicUrl, token,
   });
   const unit = serialConsole(line.console)?.unit;
   return {

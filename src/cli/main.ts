@@ -5,6 +5,7 @@ import { Command, CommanderError } from 'commander';
 import { MetalbootError } from '../errors.js';
 import type { CliIo } from './io.js';
 import { processIo } from './io.js';
+import { registerArm } from './arm.js';
 import { registerBootTest } from './boot-test.js';
 import { registerBuild } from './build.js';
 import { registerConsole } from './console.js';
@@ -37,6 +38,7 @@ export function createProgram(io: CliIo = processIo()): Command {
   registerBuild(program, io);
   registerServe(program, io);
   registerReimage(program, io);
+  registerArm(program, io);
   registerDevices(program, io);
   registerConsole(program, io);
   registerSsh(program, io);

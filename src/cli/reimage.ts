@@ -2,9 +2,11 @@
 import type { Command } from 'commander';
 import { ProviderError, UsageError } from '../errors.js';
 import type { CallRecord } from '../providers/provider.js';
-import type { FollowFn, ReimageSummary } from '../reimage/index.js';
+import type { BootStore } from '../boots/store.js';
+import type { BootArming, FollowFn, ReimageSummary } from '../reimage/index.js';
 import { formatElapsed } from '../reimage/progress.js';
 import { labelOf } from '../reimage/resolve.js';
+import { oneLine } from '../util/control.js';
 import { addConfigOption } from './common.js';
 import type { CliIo } from './io.js';
 import { printJson } from './io.js';
@@ -50,7 +52,7 @@ export function registerReimage(program: Command, io: CliIo): void {
       if (options.json) printJson(io, summary);
       else io.stdout.write(formatSummary(summary));
       if (summary.result === 'failed' || summary.result === 'timeout') {
-        throw new ProviderError(summary.message ?? `re-imaging ${labelOf(summary.device)} ${summary.result}`, {
+        throw new ProviderError(oneLine(summary.message ?? `re-imaging ${labelOf(summary.device)} ${summary.result}`), {
           code: summary.result === 'timeout' ? 'E_TIMEOUT' : 'E_REIMAGE',
         });
       }
@@ -59,7 +61,7 @@ export function registerReimage(program: Command, io: CliIo): void {
 }
 
 export async function runReimage(key: string, options: ReimageOptions, io: CliIo): Promise<ReimageSummary> {
-  const { followEvents } = await import('../events/client.js');
+  const { followEvents, operatorToken } = await import('../events/client.js');
   const { createProgress, reimage, resolveDevice } = await import('../reimage/index.js');
   const { openProvider } = await import('../reimage/provider-factory.js');
   const { ipxeTarget, osTarget } = await import('../reimage/target.js');
@@ -73,7 +75,7 @@ export async function runReimage(key: string, options: ReimageOptions, io: CliIo
   const verbose = io.env.METALBOOT_DEBUG ? (line: string) => void io.stderr.write(`metal: ${line}\n`) : undefined;
   const { config, provider } = await openProvider({ ...options, log: verbose, env: io.env });
   const resolved = await resolveDevice(provider, config, key);
-  const target = options.os !== undefined ? await osTarget(options.os, options.userdata) : await ipxeTarget(config, resolved, io.env);
+  const target = options.os !== undefined ? await osTarget(options.os, options.userdata) : await ipxeTarget(config, resolved);
   const label = labelOf(resolved);
   const serverUrl = options.server ?? config?.server.publicUrl;
   const progress = createProgress(label, io.stderr, { quiet: options.dryRun === true });
@@ -83,14 +85,20 @@ export async function runReimage(key: string, options: ReimageOptions, io: CliIo
     : (opts, onEvent) =>
         followEvents(serverUrl, {
           ...opts,
+          token: operatorToken(io.env),
           retryMs: 2_000,
           onError: (error) => {
             if (!warned) progress.info(`cannot follow boot events from ${serverUrl} (${error.message}); still trying`);
             warned = true;
           },
         }, onEvent);
+  const boots = config && !options.dryRun && options.os === undefined ? await openBoots(config.server.stateDir) : undefined;
+  const arming: BootArming | undefined = boots && {
+    arm: (device, windowMs) => boots.arm(device, windowMs).token,
+    disarm: (device) => void boots.end(device),
+  };
   const summary = await reimage(
-    { provider, ...(follow ? { follow } : {}), progress },
+    { provider, ...(follow ? { follow } : {}), ...(arming ? { arming } : {}), progress },
     {
       resolved,
       target,
@@ -101,11 +109,18 @@ export async function runReimage(key: string, options: ReimageOptions, io: CliIo
       ...(until ? { until } : {}),
     },
   );
+  boots?.close();
   await provider.close?.();
   if (options.dryRun && !options.json) {
     for (const call of summary.calls) io.stdout.write(`would ${provider.describeCall?.(call) ?? describeGeneric(call)}\n`);
   }
   return summary;
+}
+
+/** The armed-boot store `metalboot serve` reads (src/boots/), in the config's state directory. */
+async function openBoots(stateDir: string): Promise<BootStore> {
+  const { BootStore, bootsFile } = await import('../boots/store.js');
+  return new BootStore(bootsFile(stateDir));
 }
 
 function describeGeneric(call: CallRecord): string {
@@ -117,6 +132,6 @@ function formatSummary(summary: ReimageSummary): string {
   const label = labelOf(summary.device);
   if (summary.result === 'dry-run') return `${label}: dry run (${summary.path}); nothing was changed\n`;
   if (summary.result === 'started') return `${label}: ${summary.path} requested; follow it with --wait or "${summary.console}"\n`;
-  if (summary.result === 'succeeded') return `${label}: re-imaged in ${formatElapsed(summary.totalMs)}${summary.message ? ` (${summary.message})` : ''}\n`;
+  if (summary.result === 'succeeded') return `${oneLine(`${label}: re-imaged in ${formatElapsed(summary.totalMs)}${summary.message ? ` (${summary.message})` : ''}`)}\n`;
   return '';
 }

@@ -1,6 +1,5 @@
 /** `metalboot render <device>`: print a device's iPXE script (or the shared chain script). */
 import type { Command } from 'commander';
-import { loadServerSecret } from '../config/secret.js';
 import { UsageError } from '../errors.js';
 import { renderChainScript, renderForDevice } from '../ipxe/index.js';
 import { addConfigOption, loadConfigFromOptions } from './common.js';
@@ -36,8 +35,9 @@ export function registerRender(program: Command, io: CliIo): void {
         return;
       }
       if (key === undefined) throw new UsageError('which device? give its name, Metal id, MAC or UUID (or --chain)');
-      const secret = await loadServerSecret(config.server.stateDir, io.env);
-      const { script } = await renderForDevice(config, key, { baseUrl, secret });
+      // no boot token here: answer URLs (preseed, phone-home) appear only in scripts the server
+      // serves during an armed boot (metalboot arm / reimage)
+      const { script } = await renderForDevice(config, key, { baseUrl });
       io.stdout.write(script);
     });
   addConfigOption(command);

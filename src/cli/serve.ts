@@ -21,6 +21,8 @@ interface ServeCliOptions {
   dhcp?: string;
   interface?: string;
   range?: string;
+  eventsMax: string;
+  eventsMaxAge: string;
 }
 
 export function registerServe(program: Command, io: CliIo): void {
@@ -29,7 +31,8 @@ export function registerServe(program: Command, io: CliIo): void {
     .summary('serve assets, per-device iPXE scripts, preseeds/kickstarts and boot events over HTTP')
     .description(
       'Serve the built images: immutable assets at /assets/<sha256>/<name>, /boot.ipxe and /ipxe/<device>, ' +
-        'per-device preseed/kickstart (token-protected), boot events (/api/events) and the upload API used by ' +
+        'per-device preseed/kickstart (readable only during an armed boot: `metalboot arm`, `reimage`), boot events ' +
+        '(/api/events, bearer $METALBOOT_TOKEN or the read-only $METALBOOT_READ_TOKEN), the upload API used by ' +
         '`metalboot push http://…` (bearer $METALBOOT_TOKEN), and the operator dashboard at /ui (log in with $METALBOOT_TOKEN, or $METALBOOT_READ_TOKEN to only look). SIGHUP reloads the config; SIGTERM drains and exits.',
     )
     .option('--listen <host:port>', 'address to listen on (default: server.listen)')
@@ -40,6 +43,8 @@ export function registerServe(program: Command, io: CliIo): void {
     .option('--dhcp <mode>', 'also run dnsmasq on --interface for network boot on your own L2: proxy (next to the site\'s DHCP server) or full (hands out --range); only the devices\' MACs are answered; needs root')
     .option('--interface <name>', 'with --dhcp: the interface the devices\' network is on')
     .option('--range <first,last>', 'with --dhcp full: the IPv4 addresses to hand out')
+    .option('--events-max <count>', 'boot events kept: the oldest beyond this many are pruned', '100000')
+    .option('--events-max-age <duration>', 'boot events older than this are pruned (e.g. 30d, 12h)', '30d')
     .addHelpText('after', '\nExamples:\n  metalboot serve\n  metalboot serve --listen 0.0.0.0:8080 --public-url http://10.0.0.5:8080\n  NGROK_AUTHTOKEN=… metalboot serve --tunnel ngrok\n' +
       '  metalboot serve --listen 10.0.0.5:8080 --dhcp proxy --interface eno1            # PXE → iPXE → /boot.ipxe beside the site\'s DHCP\n' +
       '  metalboot serve --listen 10.0.0.5:8080 --dhcp full --interface br0 --range 10.0.0.100,10.0.0.199')
@@ -55,6 +60,10 @@ export function registerServe(program: Command, io: CliIo): void {
       const logger = createLogger();
       if (dhcp) await preflightDhcp(dhcp); // before serving: a missing interface or root costs nothing
       let service: DhcpService | undefined;
+      const { parseDuration } = await import('../util/duration.js');
+      const maxEvents = Number(options.eventsMax);
+      if (!Number.isInteger(maxEvents) || maxEvents < 1) throw new UsageError(`--events-max ${JSON.stringify(options.eventsMax)} is not a positive whole number`);
+      const maxAgeMs = parseDuration(options.eventsMaxAge, '--events-max-age', 3650 * 86_400_000);
       // The process's signals still reach the server (SIGHUP reloads, SIGTERM drains); its request log is the server's own.
       const handle = await runServe(
         {
@@ -64,6 +73,7 @@ export function registerServe(program: Command, io: CliIo): void {
           tunnel: options.tunnel,
           socket: options.socket,
           drainMs: drain * 1000,
+          eventsRetention: { maxEvents, maxAgeMs },
         },
         {
           env: io.env,

@@ -3,6 +3,7 @@
  * device at the provider, render its target and check every URL it fetches, plan and make the
  * calls), without waiting — the page then shows the boot arriving over the live stream.
  */
+import type { BootStore } from '../boots/store.js';
 import type { Config } from '../config/types.js';
 import { MetalbootError } from '../errors.js';
 import { reimage, resolveDevice } from '../reimage/index.js';
@@ -16,15 +17,16 @@ export class ReimageAction {
   constructor(private readonly open: ProviderOpener) {}
 
   /** Re-images `name`; a MetalbootError (device not ready, a URL unreachable…) says why nothing happened. */
-  async run(config: Config, secret: string, name: string): Promise<ReimageSummary> {
+  async run(config: Config, boots: BootStore, name: string): Promise<ReimageSummary> {
     if (this.running.has(name)) throw new MetalbootError(`a re-image of ${name} is already being started`, { code: 'E_NOT_READY', hint: 'wait for it' });
     this.running.add(name);
     const provider = await this.open(config);
     try {
       const resolved = await resolveDevice(provider, config, name);
-      // The server's own secret renders the target, as `metalboot reimage` reads it from the environment.
-      const target = await ipxeTarget(config, resolved, { METALBOOT_SECRET: secret });
-      return await reimage({ provider }, { resolved, target, wait: false, timeoutMs: 0, dryRun: false, consoleCommand: `metalboot console ${name}` });
+      const target = await ipxeTarget(config, resolved);
+      // The same armed boot `metalboot reimage` opens: the server's own boot store.
+      const arming = { arm: (device: string, windowMs: number) => boots.arm(device, windowMs).token, disarm: (device: string) => void boots.end(device) };
+      return await reimage({ provider, arming }, { resolved, target, wait: false, timeoutMs: 0, dryRun: false, consoleCommand: `metalboot console ${name}` });
     } finally {
       this.running.delete(name);
       await provider.close?.();

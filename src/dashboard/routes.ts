@@ -123,7 +123,7 @@ export function dashboardRoutes(options: DashboardOptions = {}): Route[] {
       }
       call.ctx.logger.info({ device: device.name, client: call.ctx.clientOf(call.req) }, 'dashboard re-image');
       try {
-        session.flash = describeSummary(await action.run(call.ctx.config, call.ctx.secret, device.name));
+        session.flash = describeSummary(await action.run(call.ctx.config, call.ctx.boots, device.name));
       } catch (error) {
         if (!(error instanceof MetalbootError)) throw error;
         session.flash = `Re-image of ${device.name} not started: ${error.message}${error.hint ? ` (${error.hint})` : ''}`;
@@ -161,12 +161,12 @@ function loginEnabled(call: RouteCall): boolean {
   return call.ctx.uploadToken !== undefined || call.ctx.readToken !== undefined;
 }
 
-/** The script the device is served, with its tokens hidden. */
+/** The script the device is served, with its boot token shown as REDACTED (the store keeps only digests). */
 async function scriptOf(call: RouteCall, device: DeviceConfig): Promise<{ text: string } | { error: string }> {
   const { ctx } = call;
   try {
     const manifest = await ctx.manifests.get(ctx.stateDir, device.image);
-    return { text: redactTokens(renderScriptFor(ctx.config, device, manifest, { baseUrl: ctx.config.server.publicUrl, secret: ctx.secret })) };
+    return { text: redactTokens(renderScriptFor(ctx.config, device, manifest, { baseUrl: ctx.config.server.publicUrl, ...(ctx.boots.current(device.name) ? { token: 'REDACTED' } : {}) })) };
   } catch (error) {
     if (error instanceof NotBuiltError) return { error: `image ${device.image} has not been built (metalboot build ${device.image})` };
     throw error;

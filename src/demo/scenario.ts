@@ -93,7 +93,7 @@ export async function runReimageScenario(stack: Stack, options: ScenarioOptions)
   const cli = await runCliInNetns({
     args: ['reimage', stack.device, '--provider', 'metal', ...(wait ? ['--wait', ...(stack.image === 'ram' ? [] : ['--until', 'installed'])] : []), '--json', '--timeout', String(Math.ceil(options.timeoutMs / 1000)), '--config', stack.configFile],
     serverSocket: stack.serverSocket, serverPort: stack.guestPort, apiSocket: stack.apiSocket, apiPort: stack.apiPort,
-    env: { METAL_AUTH_TOKEN: 'metalboot-demo-token', METAL_PROJECT_ID: stack.sim.projectId, METAL_API_URL: `http://127.0.0.1:${stack.apiPort}/metal/v1` },
+    env: { METALBOOT_TOKEN: stack.operatorToken, METAL_AUTH_TOKEN: 'metalboot-demo-token', METAL_PROJECT_ID: stack.sim.projectId, METAL_API_URL: `http://127.0.0.1:${stack.apiPort}/metal/v1` },
     timeoutMs: options.timeoutMs + 30_000,
   });
   let stdout = '';

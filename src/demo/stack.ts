@@ -4,7 +4,7 @@
  * unix socket), and the bridge that boots a QEMU VM whenever a simulated device boots.
  * Used by `metalboot demo` and test/e2e/reimage-metal.test.ts.
  */
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { Server } from 'node:http';
 import { writeFile } from 'node:fs/promises';
@@ -48,6 +48,8 @@ export interface Stack {
   readonly manifest: ImageManifest;
   readonly image: DemoImage;
   readonly secret: string;
+  /** The server's METALBOOT_TOKEN (the events API that `reimage --wait` follows needs it). */
+  readonly operatorToken: string;
   readonly device: string;
   readonly deviceId: string;
   readonly server: RunningServer;
@@ -78,9 +80,10 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   const config = await loadConfig(configFile);
   const { manifest } = await buildImage(config, demoImageName(image));
   const secret = await loadServerSecret(config.server.stateDir);
+  const operatorToken = randomBytes(24).toString('hex');
   const serverSocket = join(options.dir, 'server.sock');
   const server = await startServer({
-    config, secret, listen: false, socketPath: serverSocket,
+    config, secret, listen: false, socketPath: serverSocket, uploadToken: operatorToken,
     logger: createLogger({ level: 'info', destination: join(options.dir, 'server.log') }),
   });
   const bridge = createSimBridge({
@@ -100,7 +103,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     api.listen(apiSocket, resolve);
   });
   return {
-    config, configFile, manifest, image, secret, device, deviceId, server, serverSocket, guestPort, sim, apiSocket, apiPort, bridge,
+    config, configFile, manifest, image, secret, operatorToken, device, deviceId, server, serverSocket, guestPort, sim, apiSocket, apiPort, bridge,
     async close() {
       await bridge.stopAll();
       api.closeAllConnections();

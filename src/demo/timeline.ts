@@ -3,6 +3,8 @@
  * since the previous mark, and who the time belongs to (metalboot, the simulated Metal platform,
  * firmware, kernel/installer).
  */
+import { oneLine } from '../util/control.js';
+
 export type Owner = 'metalboot' | 'platform' | 'firmware' | 'kernel' | 'test';
 
 export interface Mark {
@@ -39,7 +41,7 @@ export function formatTimeline(marks: readonly Mark[]): string {
   for (const mark of sorted) {
     const delta = mark.atMs - previous;
     previous = mark.atMs;
-    lines.push(`  ${seconds(mark.atMs).padStart(6)}  +${seconds(delta).padStart(6)}  ${mark.phase.padEnd(width)}  ${mark.owner}${mark.detail ? `  (${mark.detail})` : ''}`);
+    lines.push(`  ${seconds(mark.atMs).padStart(6)}  +${seconds(delta).padStart(6)}  ${mark.phase.padEnd(width)}  ${mark.owner}${mark.detail ? `  (${oneLine(mark.detail)})` : ''}`);
   }
   const total = shares(sorted);
   const sum = Object.values(total).reduce((a, b) => a + b, 0);

@@ -2,6 +2,8 @@
  * Client of the server's event API, for `reimage --wait` and scripts:
  *   fetchEvents   GET /api/devices/<device>/events  → the stored timeline
  *   followEvents  GET /api/events?device=&since=    → server-sent events, reconnecting with Last-Event-ID
+ * The API needs a bearer token: `token` (METALBOOT_TOKEN or METALBOOT_READ_TOKEN, see
+ * operatorToken); a refusal (401) is an error that says which variable to set.
  */
 import { MetalbootError } from '../errors.js';
 import { trimBase } from '../util/url.js';
@@ -9,11 +11,22 @@ import { SseParser } from './sse.js';
 import type { BootEvent } from './types.js';
 import { setTimeout as delay } from 'node:timers/promises';
 
-export async function fetchEvents(baseUrl: string, device: string, init: { signal?: AbortSignal } = {}): Promise<BootEvent[]> {
+/** The bearer token an operator client sends: METALBOOT_TOKEN, else METALBOOT_READ_TOKEN. */
+export function operatorToken(env: NodeJS.ProcessEnv): string | undefined {
+  return env.METALBOOT_TOKEN || env.METALBOOT_READ_TOKEN || undefined;
+}
+
+function authHeaders(token: string | undefined, accept: string): Record<string, string> {
+  return { accept, ...(token ? { authorization: `Bearer ${token}` } : {}) };
+}
+
+const UNAUTHORIZED_HINT = 'set METALBOOT_TOKEN (or METALBOOT_READ_TOKEN) to the value the server was started with';
+
+export async function fetchEvents(baseUrl: string, device: string, init: { signal?: AbortSignal; token?: string | undefined } = {}): Promise<BootEvent[]> {
   const url = `${trimBase(baseUrl)}/api/devices/${encodeURIComponent(device)}/events`;
   let response: Response;
   try {
-    response = await fetch(url, { signal: init.signal, headers: { accept: 'application/json' } });
+    response = await fetch(url, { signal: init.signal, headers: authHeaders(init.token, 'application/json') });
   } catch (error) {
     throw new MetalbootError(`cannot reach the metalboot server at ${trimBase(baseUrl)}: ${(error as Error).message}`, {
       code: 'E_EVENTS',
@@ -22,7 +35,9 @@ export async function fetchEvents(baseUrl: string, device: string, init: { signa
     });
   }
   if (!response.ok) {
-    throw new MetalbootError(`${url} answered ${response.status}: ${(await response.text()).slice(0, 200)}`, { code: 'E_EVENTS' });
+    throw new MetalbootError(`${url} answered ${response.status}: ${(await response.text()).slice(0, 200)}`, {
+      code: 'E_EVENTS', ...(response.status === 401 ? { hint: UNAUTHORIZED_HINT } : {}),
+    });
   }
   return (await response.json()) as BootEvent[];
 }
@@ -36,6 +51,8 @@ export interface FollowOptions {
   readonly signal: AbortSignal;
   /** Pause before reconnecting after the stream drops (ms, default 1000). */
   readonly retryMs?: number;
+  /** Bearer token of the events API (operatorToken). */
+  readonly token?: string | undefined;
   /** Called on each failed connection attempt (for logging); following continues. */
   readonly onError?: (error: Error) => void;
 }
@@ -51,9 +68,10 @@ export async function followEvents(baseUrl: string, options: FollowOptions, onEv
       if (options.device !== undefined) params.set('device', options.device);
       if (lastId !== undefined) params.set('since', String(lastId));
       else if (since !== undefined) params.set('since', String(since));
-      const headers: Record<string, string> = { accept: 'text/event-stream' };
+      const headers = authHeaders(options.token, 'text/event-stream');
       if (lastId !== undefined) headers['last-event-id'] = String(lastId);
       const response = await fetch(`${trimBase(baseUrl)}/api/events?${params.toString()}`, { signal, headers });
+      if (response.status === 401) throw new Error(`GET /api/events answered 401: ${UNAUTHORIZED_HINT}`);
       if (!response.ok || !response.body) throw new Error(`GET /api/events answered ${response.status}`);
       const parser = new SseParser();
       const decoder = new TextDecoder();

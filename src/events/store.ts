@@ -2,6 +2,8 @@
  * Boot events on disk: an embedded SQLite database (`<stateDir>/events.db`, better-sqlite3, WAL).
  * Writes are batched: `record()` queues the event and one transaction per event-loop turn inserts
  * the queue, then subscribers (the SSE stream) hear about each stored event with its id.
+ * Retention: at most `maxEvents` events, none older than `maxAgeMs`; pruned at open and then every
+ * `pruneEveryMs` (a timer that does not keep the process alive).
  */
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
@@ -32,14 +34,27 @@ interface Row {
 
 export type EventListener = (event: BootEvent) => void;
 
+export interface Retention {
+  readonly maxEvents: number;
+  readonly maxAgeMs: number;
+}
+
+export const DEFAULT_RETENTION: Retention = { maxEvents: 100_000, maxAgeMs: 30 * 86_400_000 };
+const PRUNE_EVERY_MS = 10 * 60_000;
+
 export class EventStore {
   private readonly db: Database.Database;
   private readonly insert: Database.Statement;
   private pending: NewBootEvent[] = [];
   private scheduled = false;
   private readonly listeners = new Set<EventListener>();
+  private readonly retention: Retention;
+  private readonly now: () => number;
+  private readonly pruner: NodeJS.Timeout | undefined;
 
-  constructor(file: string) {
+  constructor(file: string, options: { retention?: Partial<Retention>; now?: () => number; pruneEveryMs?: number } = {}) {
+    this.retention = { ...DEFAULT_RETENTION, ...options.retention };
+    this.now = options.now ?? Date.now;
     if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
     this.db = new Database(file);
     this.db.pragma('journal_mode = WAL');
@@ -53,6 +68,19 @@ export class EventStore {
     this.insert = this.db.prepare(
       'INSERT INTO events (device, time, kind, path, bytes, client, state, message, facts) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
     );
+    this.prune();
+    const every = options.pruneEveryMs ?? PRUNE_EVERY_MS;
+    this.pruner = every > 0 ? setInterval(() => this.prune(), every).unref() : undefined;
+  }
+
+  /** Drops events past the retention limits (the oldest first); returns how many went. */
+  prune(): number {
+    this.flush();
+    const cutoff = new Date(this.now() - this.retention.maxAgeMs).toISOString();
+    const old = this.db.prepare('DELETE FROM events WHERE time < ?').run(cutoff).changes;
+    const last = (this.db.prepare('SELECT MAX(id) AS id FROM events').get() as { id: number | null }).id ?? 0;
+    const over = this.db.prepare('DELETE FROM events WHERE id <= ?').run(last - this.retention.maxEvents).changes;
+    return old + over;
   }
 
   /** Queues an event; it is stored (and announced) at the end of this event-loop turn. */
@@ -79,7 +107,7 @@ export class EventStore {
     const stored: BootEvent[] = [];
     this.db.transaction(() => {
       for (const e of batch) {
-        const time = e.time ?? new Date().toISOString();
+        const time = e.time ?? new Date(this.now()).toISOString();
         const info = this.insert.run(e.device, time, e.kind, e.path ?? null, e.bytes ?? null, e.client ?? null, e.state ?? null, e.message ?? null, e.facts === undefined ? null : JSON.stringify(e.facts));
         stored.push(compact({ ...e, id: Number(info.lastInsertRowid), time }));
       }
@@ -114,6 +142,7 @@ export class EventStore {
   }
 
   close(): void {
+    if (this.pruner) clearInterval(this.pruner);
     this.flush();
     this.listeners.clear();
     this.db.close();

@@ -9,7 +9,7 @@ export interface InstallerRenderInput {
   readonly manifest: ImageManifest;
   /** Public base URL (no trailing slash). */
   readonly baseUrl: string;
-  /** Per-device token (src/config/device-token.ts), for the phone-home URL. */
+  /** The token of the device's armed boot (src/boots/), for the phone-home URL. */
   readonly token: string;
   /** Bond slave MACs: the device's config `macs`, or the provider's network_ports when the config lists none. */
   readonly bondMacs: readonly string[];

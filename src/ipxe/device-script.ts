@@ -20,8 +20,8 @@ export interface RenderDeviceInput {
   readonly manifest: ImageManifest;
   /** Public base URL devices use (server.public_url or --base-url). */
   readonly baseUrl: string;
-  /** Per-device token (src/config/device-token.ts). */
-  readonly token: string;
+  /** The token of the device's armed boot (src/boots/); undefined renders no answer URLs. */
+  readonly token: string | undefined;
   /** Attempts per download (default 5) and pause between them in seconds (default 5). */
   readonly retries?: number;
   readonly retryDelaySeconds?: number;
@@ -100,8 +100,8 @@ function renderVariant(context: VariantContext, variant: ManifestVariant): strin
   const download = (label: string, what: string, command: string): string =>
     fillTemplate(templates.download, { ...shared, label, what, command }, 'ipxe/download.ipxe').trimEnd();
 
-  const dataUrl = DEVICE_DATA_TYPES.includes(context.image.type)
-    ? checkScriptUrl(deviceUrls(context.baseUrl, device.name, context.token).deviceData, 'device data URL')
+  const dataUrl = DEVICE_DATA_TYPES.includes(context.image.type) && context.token !== undefined
+    ? checkScriptUrl(deviceUrls(context.baseUrl, device.name, context.token!).deviceData, 'device data URL')
     : undefined;
   // Under UEFI the stub loads every `initrd=<name>` in order and concatenates them.
   const efiInitrds = [EFI_INITRD_NAME, ...(dataUrl ? [EFI_DEVICE_DATA_NAME] : [])].map((name) => `initrd=${name}`).join(' ');

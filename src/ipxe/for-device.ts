@@ -1,20 +1,28 @@
-/** Config-level convenience: the script of a configured device, with its token and image manifest. */
+/**
+ * Config-level convenience: the script of a configured device and its image manifest, carrying the
+ * token of the device's armed boot (src/boots/) when there is one, else no answer URLs.
+ */
 import type { Config, DeviceConfig } from '../config/types.js';
 import { findDevice } from '../config/lookup.js';
-import { deviceToken } from '../config/device-token.js';
 import { MetalbootError } from '../errors.js';
 import type { ImageManifest } from '../image/manifest.js';
 import { readManifest } from '../image/store.js';
 import { renderDeviceScript } from './device-script.js';
 
 /** The script of a configured device whose manifest is already at hand (server, push). */
-export function renderScriptFor(config: Config, device: DeviceConfig, manifest: ImageManifest, options: { baseUrl?: string; secret: string }): string {
+export interface ScriptOptions {
+  readonly baseUrl?: string;
+  /** The armed boot's token; without it the script has no answer URLs (preseed, phone-home). */
+  readonly token?: string | undefined;
+}
+
+export function renderScriptFor(config: Config, device: DeviceConfig, manifest: ImageManifest, options: ScriptOptions = {}): string {
   return renderDeviceScript({
     device,
     image: config.images[device.image]!,
     manifest,
     baseUrl: options.baseUrl ?? config.server.publicUrl,
-    token: deviceToken(options.secret, device.name),
+    token: options.token,
   });
 }
 
@@ -22,7 +30,7 @@ export function renderScriptFor(config: Config, device: DeviceConfig, manifest: 
 export async function renderForDevice(
   config: Config,
   key: string,
-  options: { baseUrl?: string; secret: string },
+  options: ScriptOptions = {},
 ): Promise<{ script: string; device: DeviceConfig; manifest: ImageManifest }> {
   const device = findDevice(config, key);
   if (!device) {

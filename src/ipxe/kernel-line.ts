@@ -20,9 +20,15 @@ export interface KernelLineInput {
   readonly variant: Pick<ManifestVariant, 'arch' | 'cmdline'>;
   /** Public base URL the device uses (for {{base_url}} and the per-device URLs). */
   readonly baseUrl: string;
-  /** Per-device token (src/config/device-token.ts), for {{token}} and the answer URLs. */
-  readonly token: string;
+  /**
+   * The token of the device's armed boot (src/boots/), for {{token}} and the answer URLs. Without
+   * one (an unarmed RAM image) the manifest arguments that name them are left out.
+   */
+  readonly token: string | undefined;
 }
+
+/** Placeholders that carry the boot's token: an argument using one needs an armed boot. */
+const ANSWER_PLACEHOLDERS = /\{\{\s*(?:token|preseed_url|kickstart_url|events_url)\s*\}\}/;
 
 export interface SourcedArg {
   readonly arg: string;
@@ -39,19 +45,15 @@ export interface KernelLine {
 
 export function kernelLine(input: KernelLineInput): KernelLine {
   const { device, image, variant } = input;
-  const urls = deviceUrls(input.baseUrl, device.name, input.token);
-  const values: Record<string, string> = {
-    base_url: input.baseUrl,
-    device: device.name,
-    hostname: device.hostname,
-    token: input.token,
-    preseed_url: urls.preseed,
-    kickstart_url: urls.kickstart,
-    events_url: urls.events,
-  };
+  const values: Record<string, string> = { base_url: input.baseUrl, device: device.name, hostname: device.hostname };
+  if (input.token !== undefined) {
+    const urls = deviceUrls(input.baseUrl, device.name, input.token);
+    Object.assign(values, { token: input.token, preseed_url: urls.preseed, kickstart_url: urls.kickstart, events_url: urls.events });
+  }
+  const cmdline = input.token === undefined ? variant.cmdline.filter((arg) => !ANSWER_PLACEHOLDERS.test(arg)) : variant.cmdline;
   const manifestSource = `the manifest of image "${image.name}"`;
   const args: SourcedArg[] = [
-    ...variant.cmdline.map((arg) => ({ arg: fillTemplate(arg, values, `${manifestSource}, kernel argument ${JSON.stringify(arg)}`), source: manifestSource })),
+    ...cmdline.map((arg) => ({ arg: fillTemplate(arg, values, `${manifestSource}, kernel argument ${JSON.stringify(arg)}`), source: manifestSource })),
     ...image.kernelArgs.map((arg) => ({ arg, source: `images.${image.name}.kernel_args` })),
     ...device.kernelArgs.map((arg) => ({ arg, source: `devices.${device.name}.kernel_args` })),
   ];

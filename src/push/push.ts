@@ -65,7 +65,7 @@ export async function pushImage(input: PushInput): Promise<PushResult> {
   const scripts: string[] = [];
   if (baseUrl !== undefined) {
     for (const device of Object.values(config.devices).filter((d) => d.image === image.name)) {
-      const script = renderScriptFor(config, device, manifest, { baseUrl, secret: input.secret });
+      const script = renderScriptFor(config, device, manifest, { baseUrl });
       await target.putText(`ipxe/${device.name}`, script);
       scripts.push(`ipxe/${device.name}`);
     }

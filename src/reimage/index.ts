@@ -1,5 +1,5 @@
 export { reimage } from './run.js';
-export type { ReimageDeps, ReimageInput } from './run.js';
+export type { BootArming, ReimageDeps, ReimageInput } from './run.js';
 export { labelOf, resolveDevice, providerIdOf } from './resolve.js';
 export { planReimage, notReadyReason, turnsAlwaysPxeOff, CUSTOM_IPXE } from './plan.js';
 export type { Plan, PlannedStep } from './plan.js';

@@ -1,7 +1,10 @@
 /**
  * Progress of a re-image on stderr: on a TTY one live status line (phase, elapsed time), with each
- * finished phase printed above it; otherwise one plain line per phase. Formatting is pure.
+ * finished phase printed above it; otherwise one plain line per phase. Formatting is pure. Text
+ * that came from a device (phone-home messages, paths) is made one line with no control bytes
+ * (util/control.ts), so it can neither move the cursor nor forge a line.
  */
+import { oneLine } from '../util/control.js';
 import type { PhaseRecord } from './types.js';
 
 export function formatElapsed(ms: number): string {
@@ -13,12 +16,12 @@ export function formatElapsed(ms: number): string {
 }
 
 export function formatPhaseLine(device: string, phase: PhaseRecord): string {
-  return `${device}: +${formatElapsed(phase.elapsedMs).padStart(6)}  ${phase.phase}${phase.detail ? `  ${phase.detail}` : ''}`;
+  return oneLine(`${device}: +${formatElapsed(phase.elapsedMs).padStart(6)}  ${phase.phase}${phase.detail ? `  ${phase.detail}` : ''}`);
 }
 
 export function formatStatusLine(device: string, phase: string | undefined, elapsedMs: number, frame: number): string {
   const spinner = ['|', '/', '-', '\\'][frame % 4]!;
-  return `${spinner} ${device}: ${phase ?? 'starting'} … ${formatElapsed(elapsedMs)}`;
+  return oneLine(`${spinner} ${device}: ${phase ?? 'starting'} … ${formatElapsed(elapsedMs)}`);
 }
 
 export interface ProgressStream {
@@ -38,7 +41,7 @@ export function createProgress(device: string, stream: ProgressStream, options: 
   if (!live) {
     return {
       phase: (phase) => void stream.write(`${formatPhaseLine(device, phase)}\n`),
-      info: (text) => void stream.write(`${device}: ${text}\n`),
+      info: (text) => void stream.write(`${oneLine(`${device}: ${text}`)}\n`),
       stop() {},
     };
   }
@@ -56,7 +59,7 @@ export function createProgress(device: string, stream: ProgressStream, options: 
       draw();
     },
     info(text) {
-      stream.write(`\r\x1b[K${device}: ${text}\n`);
+      stream.write(`\r\x1b[K${oneLine(`${device}: ${text}`)}\n`);
       draw();
     },
     stop() {

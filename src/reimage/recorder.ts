@@ -2,13 +2,15 @@
  * Wraps a Provider so every call that changes a device is recorded — and, for --dry-run, not made.
  * Reads pass through, so a dry run still resolves the device and shows the real plan.
  */
+import { redactTokens } from '../config/device-token.js';
 import type { CallRecord, Provider, ProviderDevice, ReinstallOptions } from '../providers/provider.js';
 
 export function redactArgs(args: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(args)) {
     if (value === undefined) continue;
-    out[key] = key === 'userdata' && typeof value === 'string' ? `<${Buffer.byteLength(value)} bytes>` : value;
+    if (key === 'userdata' && typeof value === 'string') out[key] = `<${Buffer.byteLength(value)} bytes>`;
+    else out[key] = typeof value === 'string' ? redactTokens(value) : value; // the boot token in ipxe_script_url
   }
   return out;
 }

@@ -13,6 +13,7 @@ import { recordingProvider } from './recorder.js';
 import { labelOf } from './resolve.js';
 import type { CallRecord } from '../providers/provider.js';
 import type { PhaseRecord, ReimageResult, ReimageSummary, ReimageTarget, ResolvedDevice } from './types.js';
+import { DEFAULT_WINDOW_MS } from '../boots/store.js';
 import type { FollowFn, WaitUntil } from './wait.js';
 import { waitForReimage } from './wait.js';
 import { formatElapsed } from './progress.js';
@@ -20,8 +21,22 @@ import { formatElapsed } from './progress.js';
 /** Phases that show how far the boot itself got (preferred over device states when reporting a timeout). */
 const BOOT_PHASES: readonly string[] = ['script', 'kernel', 'initrd', 'phone-home'];
 
+/**
+ * Opens a device's boot window (src/boots/) and returns the boot's token, or closes it. The flow
+ * arms before it changes the provider, so the device's answers are readable only for this boot.
+ */
+export interface BootArming {
+  arm(device: string, windowMs: number): string;
+  disarm(device: string): void;
+}
+
+/** A boot window outlasts the wait by this much (the installed system's `booted` report comes last). */
+const WINDOW_MARGIN_MS = 10 * 60 * 1000;
+
 export interface ReimageDeps {
   readonly provider: Provider;
+  /** Arms the device's boot before an iPXE re-image (without it the script URL carries no token). */
+  readonly arming?: BootArming;
   readonly follow?: FollowFn;
   readonly progress?: Progress;
   readonly now?: () => number;
@@ -43,11 +58,37 @@ export interface ReimageInput {
 }
 
 export async function reimage(deps: ReimageDeps, input: ReimageInput): Promise<ReimageSummary> {
+  const { resolved } = input;
+  const notReady = notReadyReason(resolved.device);
+  if (notReady) throw new MetalbootError(notReady, { code: 'E_NOT_READY', hint: 'nothing was changed' });
+  const armed = input.target.kind === 'ipxe' && !input.dryRun && deps.arming !== undefined && resolved.name !== undefined;
+  // unarmed (a dry run): the script URL would answer 404, so only the URLs the script fetches are checked
+  if (!armed) return reimageArmed(deps, input.target.kind === 'ipxe' ? { ...input, target: withoutScriptCheck(input.target) } : input);
+  const name = resolved.name!;
+  const token = deps.arming!.arm(name, Math.max(DEFAULT_WINDOW_MS, input.timeoutMs + WINDOW_MARGIN_MS));
+  try {
+    return await reimageArmed(deps, { ...input, target: withBootToken(input.target, token) });
+  } catch (error) {
+    deps.arming!.disarm(name); // nothing was changed (or the flow broke): the window closes
+    throw error;
+  }
+}
+
+function withoutScriptCheck(target: Extract<ReimageTarget, { kind: 'ipxe' }>): ReimageTarget {
+  return { ...target, checkUrls: target.checkUrls.filter((url) => url !== target.scriptUrl) };
+}
+
+/** The script URL the provider is given carries the boot's token (and is the first URL checked). */
+function withBootToken(target: ReimageTarget, token: string): ReimageTarget {
+  if (target.kind !== 'ipxe') return target;
+  const scriptUrl = `${target.scriptUrl}${target.scriptUrl.includes('?') ? '&' : '?'}token=${encodeURIComponent(token)}`;
+  return { ...target, scriptUrl, checkUrls: target.checkUrls.map((url) => (url === target.scriptUrl ? scriptUrl : url)) };
+}
+
+async function reimageArmed(deps: ReimageDeps, input: ReimageInput): Promise<ReimageSummary> {
   const now = deps.now ?? Date.now;
   const { resolved, target } = input;
   const label = labelOf(resolved);
-  const notReady = notReadyReason(resolved.device);
-  if (notReady) throw new MetalbootError(notReady, { code: 'E_NOT_READY', hint: 'nothing was changed' });
 
   if (target.kind === 'ipxe') {
     const probe = deps.provider.probeFetch?.bind(deps.provider);

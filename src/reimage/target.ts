@@ -1,7 +1,6 @@
 /** Builds the re-image target for a configured device (its rendered script) or a stock OS. */
 import { readFile } from 'node:fs/promises';
 import type { Config } from '../config/types.js';
-import { loadServerSecret } from '../config/secret.js';
 import { MetalbootError, UsageError } from '../errors.js';
 import { deviceUrls, renderForDevice, scriptUrls } from '../ipxe/index.js';
 import { labelOf } from './resolve.js';
@@ -20,15 +19,15 @@ export async function osTarget(operatingSystem: string, userdataFile: string | u
   return { kind: 'os', operatingSystem, userdata };
 }
 
-export async function ipxeTarget(config: Config | undefined, resolved: ResolvedDevice, env: NodeJS.ProcessEnv = process.env): Promise<ReimageTarget> {
+export async function ipxeTarget(config: Config | undefined, resolved: ResolvedDevice): Promise<ReimageTarget> {
   if (!config || resolved.name === undefined) {
     throw new MetalbootError(`device ${labelOf(resolved)} is not in ${config?.file ?? 'a metalboot.yaml'}, so metalboot has no script for it`, {
       code: 'E_NO_DEVICE',
       hint: `add it under devices: with metal_id: ${resolved.id} and an image, or use --os <slug> for a stock operating system`,
     });
   }
-  const secret = await loadServerSecret(config.server.stateDir, env);
-  const { script, device, manifest } = await renderForDevice(config, resolved.name, { secret });
+  // the URLs the script fetches (kernel, initrd) do not depend on the boot token
+  const { script, device, manifest } = await renderForDevice(config, resolved.name);
   const scriptUrl = deviceUrls(config.server.publicUrl, resolved.name, '').script;
   const alwaysPxeAfter = device.alwaysPxe === 'auto' ? !manifest.installer : device.alwaysPxe;
   const reportsBooted = manifest.installer || manifest.type === 'rootfs';

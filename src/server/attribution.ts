@@ -14,9 +14,11 @@ export const UNKNOWN_DEVICE = '(unknown)';
 export function recordAssetFetch(ctx: ServerContext, req: IncomingMessage, sha256: string, path: string, bytes: number): void {
   const client = ctx.clientOf(req);
   const device = ctx.lastDeviceByClient.get(client);
-  const imageName = device === undefined ? undefined : ctx.config.devices[device]?.image;
+  const imageName = device === undefined || !Object.hasOwn(ctx.config.devices, device) ? undefined : ctx.config.devices[device]?.image;
   const manifest = imageName === undefined ? undefined : ctx.manifests.peek(ctx.stateDir, imageName);
-  ctx.events.record({ device: device ?? UNKNOWN_DEVICE, kind: classifyAsset(manifest, sha256), path, bytes, client });
+  // the path as stored: no query (a client may append anything there, a token included)
+  const query = path.indexOf('?');
+  ctx.events.record({ device: device ?? UNKNOWN_DEVICE, kind: classifyAsset(manifest, sha256), path: query < 0 ? path : path.slice(0, query), bytes, client });
 }
 
 export function classifyAsset(manifest: ImageManifest | undefined, sha256: string): BootEventKind {

@@ -1,19 +1,35 @@
 /**
- * The bearer-token check of the upload API (METALBOOT_TOKEN), timing-safe. The router runs it for
- * routes marked `auth: 'upload'` before their handler; a refusal is a 401 whose message says what
- * is wrong, and the connection is closed (the body is not read).
+ * The operator API's bearer-token check, timing-safe. The router runs `checkOperator` for routes
+ * marked `auth: 'read'` (the boot events API) or `auth: 'write'` (uploads) before their handler:
+ * METALBOOT_TOKEN may read and write, METALBOOT_READ_TOKEN may only read. A refusal is a 401 whose
+ * message says what is wrong, and the connection is closed (a body is not read). With no token set
+ * the API is closed: nothing is public by default.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { ServerContext } from './context.js';
 import { HttpError } from './respond.js';
 
-export function checkUploadToken(ctx: ServerContext, req: IncomingMessage): void {
-  if (!ctx.uploadToken) throw deny('uploads are disabled: start the server with METALBOOT_TOKEN set');
+export type OperatorAccess = 'read' | 'write';
+
+export function checkOperator(ctx: ServerContext, req: IncomingMessage, access: OperatorAccess): void {
+  const accepted = access === 'write' ? [ctx.uploadToken] : [ctx.uploadToken, ctx.readToken];
+  const tokens = accepted.filter((token): token is string => token !== undefined);
+  if (tokens.length === 0) {
+    throw deny(access === 'write'
+      ? 'uploads are disabled: start the server with METALBOOT_TOKEN set'
+      : 'the events API is disabled: start the server with METALBOOT_TOKEN (or METALBOOT_READ_TOKEN for read-only access) set');
+  }
   const header = req.headers.authorization;
   const match = header === undefined ? null : /^Bearer\s+(\S+)\s*$/i.exec(header);
-  if (!match) throw deny('missing "Authorization: Bearer <token>" header (the value of METALBOOT_TOKEN)');
-  if (!sameSecret(match[1]!, ctx.uploadToken)) throw deny('the bearer token is not the server\'s METALBOOT_TOKEN');
+  const names = access === 'write' ? 'METALBOOT_TOKEN' : 'METALBOOT_TOKEN or METALBOOT_READ_TOKEN';
+  if (!match) throw deny(`missing "Authorization: Bearer <token>" header (the value of ${names})`);
+  // compare against every accepted token, so timing does not tell which one matched
+  const matches = tokens.map((token) => sameSecret(match[1]!, token));
+  if (!matches.includes(true)) {
+    const readOnly = access === 'write' && ctx.readToken !== undefined && sameSecret(match[1]!, ctx.readToken);
+    throw deny(readOnly ? 'the bearer token is METALBOOT_READ_TOKEN, which may only read; writing needs METALBOOT_TOKEN' : `the bearer token is not the server's ${names}`);
+  }
 }
 
 function deny(message: string): HttpError {

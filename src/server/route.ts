@@ -20,7 +20,10 @@ export interface RouteCall {
   readonly res: ServerResponse;
   /** Path parameters, percent-decoded (`/ipxe/:key` → `params.key`). */
   readonly params: Readonly<Record<string, string | undefined>>;
-  /** Query parameters; a parameter given twice is an array (handlers accept single strings only). */
+  /**
+   * Query parameters, names and values decoded by THE parse (util/query.ts); a parameter given twice
+   * is an array (handlers accept single strings only).
+   */
   readonly query: Readonly<Record<string, string | string[] | undefined>>;
   /** The request target in origin form, raw (not decoded): what `/assets/…` is matched against. */
   readonly target: string;
@@ -35,8 +38,11 @@ export interface Route {
   /** find-my-way pattern: `/ipxe/:key`, `/assets/*`. */
   readonly path: string;
   readonly errors: ErrorFormat;
-  /** `upload`: the bearer METALBOOT_TOKEN is checked (auth.ts) before the handler runs. */
-  readonly auth?: 'upload';
+  /**
+   * The operator API: the bearer token is checked (auth.ts) before the handler runs — `read`
+   * takes METALBOOT_TOKEN or METALBOOT_READ_TOKEN, `write` only METALBOOT_TOKEN.
+   */
+  readonly auth?: 'read' | 'write';
   readonly handler: RouteHandler;
 }
 

@@ -9,9 +9,10 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import FindMyWay from 'find-my-way';
 import type { HTTPMethod, HTTPVersion, Instance } from 'find-my-way';
-import { checkUploadToken } from './auth.js';
+import { parseQuery, queryRecord } from '../util/query.js';
+import { checkOperator } from './auth.js';
 import type { ServerContext } from './context.js';
-import { requestMeta, startRequestLog } from './logging.js';
+import { noteSecret, requestMeta, startRequestLog } from './logging.js';
 import type { Route, RouteCall } from './route.js';
 import { answerFailure } from './routes/error.js';
 import { answerBadUrl, answerMethodNotAllowed, answerNotFound } from './routes/not-found.js';
@@ -33,9 +34,11 @@ export function createRequestListener(ctx: ServerContext, routes: readonly Route
     const route = found.store as Route | null;
     if (!route) return answerBadUrl(res);
     requestMeta(res).route = route.path;
-    const call: RouteCall = { ctx, req, res, params: found.params, query: found.searchParams, target, route };
+    const pairs = parseQuery(target);
+    for (const [name, value] of pairs) if (name === 'token' && value !== '') noteSecret(res, value);
+    const call: RouteCall = { ctx, req, res, params: found.params, query: queryRecord(pairs), target, route };
     try {
-      if (route.auth === 'upload') checkUploadToken(ctx, req);
+      if (route.auth) checkOperator(ctx, req, route.auth);
       const done = route.handler(call);
       if (done) done.catch((error: unknown) => answerFailure(call, error));
     } catch (error) {

@@ -8,6 +8,7 @@ import { loadServerSecret } from '../config/secret.js';
 import { parseListenAddress } from '../config/listen.js';
 import type { ListenAddress } from '../config/listen.js';
 import type { Config } from '../config/types.js';
+import type { Retention } from '../events/store.js';
 import { MetalbootError, UsageError } from '../errors.js';
 import type { Tunnel, TunnelOpener } from '../tunnel/index.js';
 import { tunnelOpener, TUNNELS } from '../tunnel/index.js';
@@ -27,6 +28,8 @@ export interface ServeOptions {
   readonly tunnel?: string;
   readonly socket?: string;
   readonly drainMs?: number;
+  /** Boot events kept: at most this many, none older (default 100,000 and 30 days). */
+  readonly eventsRetention?: Partial<Retention>;
 }
 
 export interface ServeDeps {
@@ -82,6 +85,7 @@ export async function runServe(options: ServeOptions, deps: ServeDeps = {}): Pro
     uploadToken: env.METALBOOT_TOKEN,
     readToken: env.METALBOOT_READ_TOKEN,
     ...(deps.extraRoutes ? { extraRoutes: deps.extraRoutes } : {}),
+    ...(options.eventsRetention ? { eventsRetention: options.eventsRetention } : {}),
     // behind a tunnel every peer is the local agent: the device's address is in X-Forwarded-For
     trustForwardedFor: opener !== undefined,
     ...(deps.providerMacs ? { portMacs: cachedPortMacs(await deps.providerMacs(base), { warn: (message) => logger.warn(message) }) } : {}),

@@ -12,11 +12,13 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type { Config } from '../config/types.js';
 import { listenUrl } from '../config/listen.js';
+import { BootStore, bootsFile as defaultBootsFile } from '../boots/store.js';
 import { EventStore } from '../events/store.js';
 import { CHUNK } from './blob-reader.js';
 import type { Logger } from 'pino';
 import { MetalbootError } from '../errors.js';
 import { removeStaleTmp } from '../image/store.js';
+import type { Retention } from '../events/store.js';
 import { createApp } from './app.js';
 import { capConnectionsPerAddress, DEFAULT_LIMITS, serverOptions } from './connection-limits.js';
 import type { ConnectionLimits } from './connection-limits.js';
@@ -26,7 +28,7 @@ import type { AppDeps, ServerContext } from './context.js';
 import type { RequestListener } from './router.js';
 
 /** What the app needs (its event store is opened here), plus where to listen. */
-export interface StartOptions extends Omit<AppDeps, 'events'> {
+export interface StartOptions extends Omit<AppDeps, 'events' | 'boots'> {
   /** TCP address (default: config.server.listen); `false` for unix socket only. */
   readonly listen?: { host: string; port: number } | false;
   /** Also (or only) listen on this unix socket path. */
@@ -35,6 +37,10 @@ export interface StartOptions extends Omit<AppDeps, 'events'> {
   readonly eventsFile?: string;
   /** Timeouts and the per-address connection cap (default DEFAULT_LIMITS). */
   readonly limits?: Partial<ConnectionLimits>;
+  /** Events retention (default: 100,000 events, 30 days). */
+  readonly eventsRetention?: Partial<Retention>;
+  /** Armed boots (default `<stateDir>/boots.db`, shared with `metalboot arm` and `reimage`). */
+  readonly bootsFile?: string;
 }
 
 export interface RunningServer {
@@ -54,11 +60,16 @@ export interface RunningServer {
 export const DEFAULT_DRAIN_MS = 30_000;
 
 export async function startServer(options: StartOptions): Promise<RunningServer> {
-  const { listen: listenOption, socketPath, eventsFile, limits: limitOptions, ...deps } = options;
+  const { listen: listenOption, socketPath, eventsFile, bootsFile, eventsRetention, limits: limitOptions, ...deps } = options;
   const limits: ConnectionLimits = { ...DEFAULT_LIMITS, ...limitOptions };
   await cleanTmp(options.config.server.stateDir, options.logger);
-  const events = new EventStore(eventsFile ?? join(options.config.server.stateDir, 'events.db'));
-  const app = createApp({ ...deps, events });
+  const events = new EventStore(eventsFile ?? join(options.config.server.stateDir, 'events.db'), eventsRetention ? { retention: eventsRetention } : {});
+  const boots = new BootStore(bootsFile ?? defaultBootsFile(options.config.server.stateDir));
+  const closeStores = (): void => {
+    events.close();
+    boots.close();
+  };
+  const app = createApp({ ...deps, events, boots });
   const { handler, context } = app;
   const servers: Server[] = [];
   let url: string | undefined;
@@ -77,7 +88,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     }
   } catch (error) {
     for (const server of servers) server.close();
-    events.close();
+    closeStores();
     throw error;
   }
   let closing: Promise<void> | undefined;
@@ -93,7 +104,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       if (refusal) throw new MetalbootError(`config reload refused: ${refusal}`, { code: 'E_RELOAD_REFUSED', hint: 'the previous config keeps serving; fix the file and send SIGHUP again' });
       context.setConfig(config);
     },
-    close: (drainMs = DEFAULT_DRAIN_MS) => (closing ??= shutdown(servers, context, drainMs).finally(() => events.close())),
+    close: (drainMs = DEFAULT_DRAIN_MS) => (closing ??= shutdown(servers, context, drainMs).finally(closeStores)),
   };
 }
 

@@ -73,6 +73,7 @@ describe('kernel arguments in metalboot.yaml', () => {
     await writeManifest(stateDir, { schema: 1, name: 'deb', type: 'files', installer: false, variants: { x86_64: { arch: 'x86_64', kernel, initrd, compression: 'gzip', cmdline: [] } } });
     await writeFile(configFile, yaml("['x=1']"));
     const serve = await runServe({ configFile }, { env: { METALBOOT_SECRET: 's' }, logger: pino({ level: 'silent' }), say: () => undefined, signals: new EventEmitter() });
+    serve.server.context.boots.arm('web-1');
     try {
       await writeFile(configFile, yaml("['x=${evil}']"));
       await serve.reload();

@@ -19,6 +19,7 @@ import { addAssetFromFile, writeManifest } from '../../src/image/store.js';
 import { scriptUrls } from '../../src/ipxe/index.js';
 import { loadProvider } from '../../src/reimage/provider-factory.js';
 import { createApp } from '../../src/server/app.js';
+import { BootStore } from '../../src/boots/store.js';
 import type { ServerContext } from '../../src/server/context.js';
 import { createMetalSimulator } from '../../src/sim/metal/index.js';
 import type { MetalSimulator } from '../../src/sim/metal/index.js';
@@ -109,8 +110,11 @@ ${extra}`;
   const events = new EventStore(':memory:');
   let apiUrl = '';
   const provider = (cfg: Config) => loadProvider('metal', { config: cfg, env: { METAL_AUTH_TOKEN: METAL_TOKEN, METAL_API_URL: apiUrl } });
+  // Every device armed, as `reimage` or `metalboot arm` would: the test's boots fetch scripts and post reports.
+  const bootStore = new BootStore(':memory:');
+  for (const name of Object.keys(config.devices)) bootStore.arm(name);
   const { handler, context } = createApp({
-    config, secret: SECRET, events,
+    config, secret: SECRET, events, boots: bootStore,
     logger: options.log ? pino({ level: 'info' }, { write: (line: string) => void options.log!.push(line) }) : pino({ level: process.env.TEST_LOG ? 'info' : 'silent' }),
     uploadToken: WRITE_TOKEN, readToken: READ_TOKEN, extraRoutes: dashboardRoutes({ provider }),
   });

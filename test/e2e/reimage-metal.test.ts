@@ -35,7 +35,7 @@ describe.skipIf(skip)('reimage through the Metal simulator backed by QEMU', () =
     result = await runReimageScenario(stack, {
       timeoutMs: TIMEOUT_MS,
       afterInstaller: async () => {
-        const status = await postPhoneHome(stack.serverSocket, stack.secret, stack.device, { state: 'succeeded', message: 'installer up (the test stands in for a finished install)' });
+        const status = await postPhoneHome(stack.serverSocket, stack.device, { state: 'succeeded', message: 'installer up (the test stands in for a finished install)' });
         if (status !== 201) throw new Error(`the server refused the test's phone-home (HTTP ${status})`);
       },
     });
@@ -59,7 +59,7 @@ describe.skipIf(skip)('reimage through the Metal simulator backed by QEMU', () =
     expect(stack.sim.violations()).toEqual([]);
     const changes = stack.sim.requests().filter((r) => r.method !== 'GET');
     expect(changes.map((r) => [r.method, r.path.replace(stack.deviceId, 'ID'), r.body, r.status])).toEqual([
-      ['PUT', '/metal/v1/devices/ID', { ipxe_script_url: 'http://10.0.2.2:8080/ipxe/web-1', always_pxe: true }, 200],
+      ['PUT', '/metal/v1/devices/ID', { ipxe_script_url: expect.stringMatching(/^http:\/\/10\.0\.2\.2:8080\/ipxe\/web-1\?token=[0-9a-f]{64}$/), always_pxe: true }, 200],
       ['POST', '/metal/v1/devices/ID/actions', { type: 'reboot' }, 202],
       ['PUT', '/metal/v1/devices/ID', { always_pxe: false }, 200],
     ]);

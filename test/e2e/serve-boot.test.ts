@@ -42,6 +42,7 @@ describe.skipIf(!canBoot)('metalboot serve boots a real VM', () => {
     );
     const socketPath = join(dir, 'serve.sock');
     const server = await startServer({ config, secret: 'e2e-secret', logger: pino({ level: 'silent' }), listen: false, socketPath });
+    server.context.boots.arm('vm-1'); // as `metalboot arm vm-1`: the script reached by MAC carries a token bound to the VM's address
     const vm = await startVm({ firmware: 'bios', bootUrl: `${BASE}/boot.ipxe`, mac: MAC, workDir: join(dir, 'vm'), forwards: [{ guestPort: GUEST_PORT, socketPath }], timeoutMs: 400_000 });
     try {
       const cmdline = await vm.waitForConsole(/Kernel command line: (.*)/, 300_000);

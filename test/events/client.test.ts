@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fetchEvents, followEvents } from '../../src/events/client.js';
 import type { BootEvent } from '../../src/events/types.js';
 import { startServer } from '../../src/server/start.js';
-import { SECRET, startFixture } from '../server/fixture.js';
+import { READ_TOKEN, SECRET, startFixture } from '../server/fixture.js';
 import type { Fixture } from '../server/fixture.js';
 
 let f: Fixture;
@@ -32,14 +32,15 @@ describe('events client', () => {
     const seen: BootEvent[] = [];
     const controller = new AbortController();
     const port = f.server.port!;
-    const done = followEvents(f.url, { device: 'web-1', signal: controller.signal, retryMs: 100 }, (e) => seen.push(e));
+    const done = followEvents(f.url, { device: 'web-1', signal: controller.signal, retryMs: 100, token: READ_TOKEN }, (e) => seen.push(e));
     await new Promise((r) => setTimeout(r, 150));
     expect(await get(`${f.url}/ipxe/web-1`)).toBe(200);
     await expect.poll(() => seen.length).toBe(1);
 
     // restart on the same port and state dir; events recorded while the follower is away are replayed
     await f.server.close(500);
-    const again = await startServer({ config: f.config, secret: SECRET, logger: pino({ level: 'silent' }), listen: { host: '127.0.0.1', port } });
+    const again = await startServer({ config: f.config, secret: SECRET, logger: pino({ level: 'silent' }), listen: { host: '127.0.0.1', port }, readToken: READ_TOKEN, bootsFile: ':memory:' });
+    for (const device of ['web-1', 'web-2']) again.context.boots.arm(device);
     try {
       expect(await get(`${f.url}/ipxe/web-1`)).toBe(200);
       expect(await get(`${f.url}/ipxe/web-2`)).toBe(200);

@@ -20,6 +20,7 @@ import { parseConfig } from '../../src/config/load.js';
 import { EventStore } from '../../src/events/store.js';
 import { OS_FILES } from '../../src/installer/os-files.js';
 import { createApp } from '../../src/server/app.js';
+import { BootStore } from '../../src/boots/store.js';
 import { addAssetFromFile, writeManifest } from '../../src/image/store.js';
 import { PACKAGE_ROOT } from '../../src/paths.js';
 
@@ -49,7 +50,9 @@ beforeAll(async () => {
     `server:\n  public_url: ${base}\n  state_dir: ${stateDir}\nimages:\n  debian12:\n    type: debian\n    netboot_dir: /usr/lib/debian-installer/images/12\ndevices:\n  web-1:\n    image: debian12\n    hostname: web-one\n    macs: ["b4:96:91:aa:bb:01", "b4:96:91:aa:bb:02"]\n    ssh_keys: ["ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIGZha2VrZXlmb3J0ZXN0aW5nb25seQ ops@example"]\n`,
     join(dir, 'metalboot.yaml'),
   );
-  server.on('request', createApp({ config, secret: 'late-command-secret', events, logger: pino({ level: 'silent' }) }).handler);
+  const boots = new BootStore(':memory:');
+  boots.arm('web-1'); // as `reimage` would: the script and its answers are served during an armed boot
+  server.on('request', createApp({ config, secret: 'late-command-secret', events, boots, logger: pino({ level: 'silent' }) }).handler);
 });
 
 afterAll(async () => {

@@ -144,3 +144,15 @@ describe('kernel line rules', () => {
     expect(render).toThrow(`the manifest of image "lk", kernel argument "a={{${name}}}": template uses {{${name}}}, which has no value`);
   });
 });
+
+describe('without a boot token (an unarmed RAM image, render, push)', () => {
+  it('leaves out the manifest arguments that carry it, keeps the rest, and renders no token anywhere', () => {
+    const d = config.devices['plain-1']!;
+    const args = kernelLine({ device: d, image: config.images[d.image]!, variant: manifests[d.image]!.variants.x86_64!, baseUrl: config.server.publicUrl, token: undefined }).args.map(({ arg }) => arg);
+    expect(args).toContain('auto=true');
+    expect(args.some((arg) => arg.startsWith('url='))).toBe(false);
+    const text = renderDeviceScript({ device: d, image: config.images[d.image]!, manifest: manifests[d.image]!, baseUrl: config.server.publicUrl, token: undefined });
+    expect(text).not.toContain('token');
+    expect(text).not.toContain('/preseed/');
+  });
+});

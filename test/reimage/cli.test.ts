@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli } from '../../src/cli/main.js';
 import { captureIo } from '../cli/capture.js';
-import { startWorld, TOKEN, WEB_ID } from './fixture.js';
+import { OPERATOR_TOKEN, startWorld, TOKEN, WEB_ID } from './fixture.js';
 import type { World } from './fixture.js';
 
 let world: World;
@@ -17,7 +17,7 @@ beforeEach(async () => {
   world = await startWorld();
   out = [];
   err = [];
-  env = { METAL_AUTH_TOKEN: TOKEN, METAL_API_URL: world.apiUrl, METALBOOT_DEBUG: '1' };
+  env = { METAL_AUTH_TOKEN: TOKEN, METAL_API_URL: world.apiUrl, METALBOOT_DEBUG: '1', METALBOOT_TOKEN: OPERATOR_TOKEN };
 });
 afterEach(async () => {
   expect(world.sim.violations()).toEqual([]);

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import pino from 'pino';
 import { parseConfig } from '../../src/config/load.js';
 import type { Config } from '../../src/config/types.js';
-import { deviceToken } from '../../src/config/device-token.js';
+import { BootStore, bootsFile } from '../../src/boots/store.js';
 import { EventStore } from '../../src/events/store.js';
 import { addAssetFromFile, writeManifest } from '../../src/image/store.js';
 import { deviceUrls, scriptUrls } from '../../src/ipxe/index.js';
@@ -22,6 +22,8 @@ import type { MetalSimulator } from '../../src/sim/metal/index.js';
 
 export const SECRET = 'reimage-secret-42';
 export const TOKEN = 'metal-TOKEN-do-not-leak-91b3';
+/** The server's METALBOOT_TOKEN: `reimage --wait` follows the events API with it. */
+export const OPERATOR_TOKEN = 'operator-token-77c1';
 export const WEB_ID = '6f9d0c1e-1111-4a2b-9c3d-00000000000a';
 export const LK_ID = '6f9d0c1e-2222-4a2b-9c3d-00000000000b';
 
@@ -47,6 +49,8 @@ export interface World {
   readonly apiUrl: string;
   readonly sim: MetalSimulator;
   readonly events: EventStore;
+  /** Armed boots (`<stateDir>/boots.db`), shared with the CLI's reimage. */
+  readonly bootStore: BootStore;
   behaviour: DeviceBehaviour;
   /** Boots the fake devices did. */
   readonly boots: { device: string; reason: string }[];
@@ -99,17 +103,20 @@ devices:
   await writeFile(configFile, yaml);
   const config = parseConfig(yaml, configFile);
   const events = new EventStore(':memory:');
-  const { handler, context } = createApp({ config, secret: SECRET, events, logger: pino({ level: 'silent' }) });
+  // the boot store `metalboot serve` would open: reimage (flow or CLI) arms devices in it
+  const bootStore = new BootStore(bootsFile(stateDir));
+  const { handler, context } = createApp({ config, secret: SECRET, events, boots: bootStore, uploadToken: OPERATOR_TOKEN, logger: pino({ level: 'silent' }) });
   http.on('request', handler);
 
   const boots: { device: string; reason: string }[] = [];
   const world: World = {
-    dir, configFile, config, serverUrl, apiUrl: '', sim: undefined as unknown as MetalSimulator, events, behaviour: 'succeeded', boots,
+    dir, configFile, config, serverUrl, apiUrl: '', sim: undefined as unknown as MetalSimulator, events, bootStore, behaviour: 'succeeded', boots,
     async close() {
       await sim.close();
       for (const stream of context.streams) stream.end();
       http.closeAllConnections();
       await new Promise<void>((resolve) => http.close(() => resolve()));
+      bootStore.close();
       await rm(dir, { recursive: true, force: true });
     },
   };
@@ -130,7 +137,9 @@ devices:
         const script = await (await fetch(boot.ipxeScriptUrl)).text();
         for (const url of scriptUrls(script)) await (await fetch(url)).arrayBuffer();
         if (world.behaviour === 'none') return;
-        const eventsUrl = deviceUrls(serverUrl, name, deviceToken(SECRET, name)).events;
+        // the boot's token, as the provider was given it in the script URL (reimage armed the device)
+        const token = new URL(boot.ipxeScriptUrl).searchParams.get('token') ?? '';
+        const eventsUrl = deviceUrls(serverUrl, name, token).events;
         await fetch(eventsUrl, { method: 'POST', body: JSON.stringify({ state: 'running', message: 'installing' }) });
         await fetch(eventsUrl, { method: 'POST', body: JSON.stringify({ state: world.behaviour, message: world.behaviour === 'failed' ? 'no disk found' : 'done' }) });
         if (world.behaviour === 'succeeded') await fetch(eventsUrl, { method: 'POST', body: JSON.stringify({ state: 'booted', message: 'up', facts: FACTS }) });

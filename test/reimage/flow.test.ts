@@ -6,7 +6,7 @@ import { reimage, resolveDevice } from '../../src/reimage/index.js';
 import type { ReimageSummary, ReimageTarget } from '../../src/reimage/index.js';
 import type { WaitUntil } from '../../src/reimage/wait.js';
 import { ipxeTarget } from '../../src/reimage/target.js';
-import { LK_ID, startWorld, TOKEN, WEB_ID } from './fixture.js';
+import { LK_ID, OPERATOR_TOKEN, startWorld, TOKEN, WEB_ID } from './fixture.js';
 import type { World } from './fixture.js';
 
 let world: World;
@@ -29,7 +29,10 @@ async function run(key: string, options: { wait?: boolean; dryRun?: boolean; tim
   const resolved = await resolveDevice(p, world.config, key);
   const target = options.target ?? (await ipxeTarget(world.config, resolved));
   return reimage(
-    { provider: p, follow: (opts, onEvent) => followEvents(world.serverUrl, { ...opts, retryMs: 50 }, onEvent), pollMs: 10, pollMaxMs: 40 },
+    {
+      provider: p, follow: (opts, onEvent) => followEvents(world.serverUrl, { ...opts, retryMs: 50, token: OPERATOR_TOKEN }, onEvent), pollMs: 10, pollMaxMs: 40,
+      arming: { arm: (device, windowMs) => world.bootStore.arm(device, windowMs).token, disarm: (device) => void world.bootStore.end(device) },
+    },
     { resolved, target, wait: options.wait ?? true, timeoutMs: options.timeoutMs ?? 20_000, dryRun: options.dryRun ?? false, consoleCommand: `metalboot console ${key}`, ...(options.until ? { until: options.until } : {}) },
   );
 }
@@ -43,7 +46,7 @@ describe('reimage over the Metal provider, against the simulator and the real se
     expect(summary.result).toBe('succeeded');
     expect(summary.path).toBe('reboot');
     expect(summary.calls.map((c) => [c.call, c.args])).toEqual([
-      ['update', { ipxeScriptUrl: `${world.serverUrl}/ipxe/web-1`, alwaysPxe: true }],
+      ['update', { ipxeScriptUrl: `${world.serverUrl}/ipxe/web-1?token=REDACTED`, alwaysPxe: true }],
       ['reboot', undefined],
       ['update', { alwaysPxe: false }],
     ]);
@@ -58,7 +61,9 @@ describe('reimage over the Metal provider, against the simulator and the real se
     expect(summary.phases.find((p) => p.phase === 'booted')?.detail).toBe(
       'host web-1; kernel 6.1.0-50-amd64; cmdline console=ttyS1,115200n8; bond0 802.3ad slow miimon 100 layer3+4; partner 02:00:00:5e:10:01; slaves 52:54:00:aa:00:01 52:54:00:aa:00:02; addresses bond0 10.77.0.150/24',
     );
-    expect(world.sim.device(WEB_ID)).toMatchObject({ alwaysPxe: false, ipxeScriptUrl: `${world.serverUrl}/ipxe/web-1`, operatingSystem: 'custom_ipxe' });
+    // the provider got the script URL with a boot token minted for this re-image (64 hex, not the name's HMAC)
+    expect(world.sim.device(WEB_ID)).toMatchObject({ alwaysPxe: false, operatingSystem: 'custom_ipxe' });
+    expect(world.sim.device(WEB_ID)?.ipxeScriptUrl).toMatch(new RegExp(`^${world.serverUrl}/ipxe/web-1\\?token=[0-9a-f]{64}$`));
     expect(world.sim.world.applied.map((a) => a.type)).toEqual(['reboot']);
   });
 
@@ -68,12 +73,13 @@ describe('reimage over the Metal provider, against the simulator and the real se
     expect(summary.path).toBe('reinstall');
     expect(summary.calls.map((c) => [c.call, c.args])).toEqual([
       ['update', { alwaysPxe: true }],
-      ['reinstall', { operatingSystem: 'custom_ipxe', ipxeScriptUrl: `${world.serverUrl}/ipxe/lk-1` }],
+      ['reinstall', { operatingSystem: 'custom_ipxe', ipxeScriptUrl: `${world.serverUrl}/ipxe/lk-1?token=REDACTED` }],
     ]);
     expect(phaseNames(summary)).toContain('reinstalling');
-    expect(world.sim.device(LK_ID)).toMatchObject({ alwaysPxe: true, operatingSystem: 'custom_ipxe', ipxeScriptUrl: `${world.serverUrl}/ipxe/lk-1` });
+    expect(world.sim.device(LK_ID)).toMatchObject({ alwaysPxe: true, operatingSystem: 'custom_ipxe' });
     const reinstall = world.sim.requests().find((r) => r.operation === 'action');
-    expect(reinstall?.body).toEqual({ type: 'reinstall', operating_system: 'custom_ipxe', ipxe_script_url: `${world.serverUrl}/ipxe/lk-1` });
+    expect(reinstall?.body).toMatchObject({ type: 'reinstall', operating_system: 'custom_ipxe' });
+    expect((reinstall?.body as { ipxe_script_url: string }).ipxe_script_url).toMatch(new RegExp(`^${world.serverUrl}/ipxe/lk-1\\?token=[0-9a-f]{64}$`));
   });
 
   it('always_pxe: true in the config keeps it on after an installer succeeds', async () => {

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fetchEvents, followEvents } from '../../src/events/client.js';
 import type { BootEvent } from '../../src/events/types.js';
-import { startFixture } from './fixture.js';
+import { READ_TOKEN, startFixture } from './fixture.js';
 import type { Fixture } from './fixture.js';
 
 let f: Fixture;
@@ -23,7 +23,7 @@ describe('boot events', () => {
     await (await fetch(`${f.url}/kickstart/web-2.ks?token=${f.token('web-2')}`)).text();
     await (await fetch(`${f.url}/preseed/web-2.cfg?token=${f.token('web-1')}`)).text(); // refused: not recorded
     await (await fetch(`${f.url}/assets/${f.kernel.sha256}/linux`, { method: 'HEAD' })).text(); // no body: not recorded
-    const events = await fetchEvents(f.url, 'web-2');
+    const events = await fetchEvents(f.url, 'web-2', { token: READ_TOKEN });
     expect(events.map((e) => e.kind)).toEqual(['script', 'kernel', 'initrd', 'preseed', 'kickstart']);
     expect(events[3]).toMatchObject({ path: '/preseed/web-2.cfg', client: '127.0.0.1' });
     expect(events[1]).toMatchObject({ device: 'web-2', bytes: f.kernel.size, client: '127.0.0.1', path: `/assets/${f.kernel.sha256}/linux` });
@@ -39,7 +39,7 @@ describe('boot events', () => {
     expect(ok.status).toBe(201);
     const form = await fetch(url('web-2', f.token('web-2')), { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'state=running&message=late' });
     expect(form.status).toBe(201);
-    const events = await fetchEvents(f.url, 'web-2');
+    const events = await fetchEvents(f.url, 'web-2', { token: READ_TOKEN });
     expect(events.filter((e) => e.kind === 'phone-home').map((e) => [e.state, e.message])).toEqual([
       ['succeeded', 'installed'],
       ['running', 'late'],
@@ -47,11 +47,11 @@ describe('boot events', () => {
   });
 
   it('streams new events to followers and replays after `since`', async () => {
-    const before = await fetchEvents(f.url, 'web-1');
-    const lastId = Math.max(0, ...(await fetchEvents(f.url, 'web-2')).map((e) => e.id));
+    const before = await fetchEvents(f.url, 'web-1', { token: READ_TOKEN });
+    const lastId = Math.max(0, ...(await fetchEvents(f.url, 'web-2', { token: READ_TOKEN })).map((e) => e.id));
     const seen: BootEvent[] = [];
     const controller = new AbortController();
-    const done = followEvents(f.url, { device: 'web-1', since: lastId, signal: controller.signal }, (e) => {
+    const done = followEvents(f.url, { device: 'web-1', since: lastId, signal: controller.signal, token: READ_TOKEN }, (e) => {
       seen.push(e);
       if (seen.length === 3) controller.abort();
     });
@@ -68,14 +68,14 @@ describe('boot events', () => {
   });
 
   it('keeps the history across a restart', async () => {
-    const before = await fetchEvents(f.url, 'web-2');
+    const before = await fetchEvents(f.url, 'web-2', { token: READ_TOKEN });
     expect(before.length).toBeGreaterThan(5);
     f = await f.restart();
-    const after = await fetchEvents(f.url, 'web-2');
+    const after = await fetchEvents(f.url, 'web-2', { token: READ_TOKEN });
     expect(after).toEqual(before);
     // asset attribution is per client address and restarts clean: an asset fetched first is unknown
     await (await fetch(`${f.url}/assets/${f.kernel.sha256}/linux`)).arrayBuffer();
-    const unknown = await fetchEvents(f.url, '(unknown)');
+    const unknown = await fetchEvents(f.url, '(unknown)', { token: READ_TOKEN });
     expect(unknown.at(-1)?.kind).toBe('asset');
   });
 
@@ -83,10 +83,12 @@ describe('boot events', () => {
     const url = `${f.url}/events/web-1?token=${f.token('web-1')}`;
     const post = (body: unknown): Promise<Response> => fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
     const facts = { cmdline: 'console=ttyS1,115200n8', bond0: { mode: '802.3ad', slaves: ['52:54:00:00:00:01'] } };
-    expect((await post({ state: 'booted', message: 'up', facts })).status).toBe(201);
     expect((await post({ state: 'booted', facts: ['not', 'an', 'object'] })).status).toBe(422);
     expect((await post({ state: 'booted', facts: { big: 'x'.repeat(9000) } })).status).toBe(422);
-    const booted = (await fetchEvents(f.url, 'web-1')).filter((e) => e.state === 'booted');
+    expect((await post({ state: 'booted', message: 'up', facts })).status).toBe(201);
+    // the booted report ended the boot: its token no longer works
+    expect((await post({ state: 'booted', message: 'again' })).status).toBe(404);
+    const booted = (await fetchEvents(f.url, 'web-1', { token: READ_TOKEN })).filter((e) => e.state === 'booted');
     expect(booted).toHaveLength(1);
     expect(booted[0]!.facts).toEqual(facts);
   });

@@ -5,7 +5,6 @@ import { join } from 'node:path';
 import pino from 'pino';
 import { parseConfig } from '../../src/config/load.js';
 import type { Config } from '../../src/config/types.js';
-import { deviceToken } from '../../src/config/device-token.js';
 import type { AssetRef } from '../../src/image/manifest.js';
 import { addAssetFromFile, writeManifest } from '../../src/image/store.js';
 import { startServer } from '../../src/server/start.js';
@@ -13,6 +12,9 @@ import type { RunningServer } from '../../src/server/start.js';
 
 export const SECRET = 'test-secret-0123456789';
 export const UPLOAD_TOKEN = 'upload-token-abc';
+export const READ_TOKEN = 'read-token-def';
+/** Headers of an operator client allowed to read the events API. */
+export const READ_AUTH = { authorization: `Bearer ${READ_TOKEN}` } as const;
 
 export interface Fixture {
   readonly dir: string;
@@ -24,6 +26,7 @@ export interface Fixture {
   readonly initrd: AssetRef;
   readonly kernelData: Buffer;
   readonly initrdData: Buffer;
+  /** The token of the device's armed boot (the fixture arms every device at start, src/boots/). */
   token(device: string): string;
   restart(): Promise<Fixture>;
   close(): Promise<void>;
@@ -55,6 +58,10 @@ export interface FixtureOptions {
   cacheMb?: number;
   maxUploadBytes?: number;
   dir?: string;
+  /** Live event streams one token may hold (the server's default when absent). */
+  maxStreamsPerToken?: number;
+  /** Arm every device at start (default true), as reimage would: their tokens are `token(device)`. */
+  arm?: boolean;
   /** The server's logger (default: silent, or info with TEST_LOG set). */
   logger?: pino.Logger;
 }
@@ -78,12 +85,17 @@ export async function startFixture(options: FixtureOptions = {}): Promise<Fixtur
   });
   const server = await startServer({
     config,
+    bootsFile: ':memory:',
     secret: SECRET,
     logger: options.logger ?? pino({ level: process.env.TEST_LOG ? 'info' : 'silent' }),
     listen: { host: '127.0.0.1', port: 0 },
     uploadToken: UPLOAD_TOKEN,
+    readToken: READ_TOKEN,
     maxUploadBytes: options.maxUploadBytes,
+    ...(options.maxStreamsPerToken ? { maxStreamsPerToken: options.maxStreamsPerToken } : {}),
   });
+  const armed = options.arm === false ? [] : Object.keys(config.devices);
+  const tokens = new Map(armed.map((name) => [name, server.context.boots.arm(name).token] as const));
   const fixture: Fixture = {
     dir,
     stateDir,
@@ -94,7 +106,7 @@ export async function startFixture(options: FixtureOptions = {}): Promise<Fixtur
     initrd,
     kernelData,
     initrdData,
-    token: (device) => deviceToken(SECRET, device),
+    token: (device) => tokens.get(device) ?? server.context.boots.arm(device).token,
     restart: async () => {
       await server.close(1000);
       return startFixture({ ...options, dir });

@@ -18,6 +18,7 @@ import type { MirrorBuildOptions } from '../../src/mirror/build.js';
 import { cacheRoot, mirrorDir } from '../../src/mirror/paths.js';
 import { readPreseedAsks } from '../../src/mirror/preseed-asks.js';
 import { createApp } from '../../src/server/app.js';
+import { BootStore } from '../../src/boots/store.js';
 import { createFakeArchive } from '../mirror/fake-archive.js';
 import type { FakeArchive } from '../mirror/fake-archive.js';
 import { createFakeImage } from '../mirror/fake-image.js';
@@ -50,7 +51,7 @@ beforeAll(async () => {
     join(dir, 'metalboot.yaml'),
   );
   events = new EventStore(':memory:');
-  server = createServer(createApp({ config, secret: 'mirror-secret', events, logger: pino({ level: 'silent' }) }).handler).listen(0, '127.0.0.1');
+  server = createServer(createApp({ config, secret: 'mirror-secret', events, boots: new BootStore(':memory:'), logger: pino({ level: 'silent' }) }).handler).listen(0, '127.0.0.1');
   await new Promise((resolve) => server.once('listening', resolve));
   url = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
 }, 60_000);

@@ -9,7 +9,7 @@ import { Writable } from 'node:stream';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROUTES } from '../../src/server/route-table.js';
-import { seeded, startFixture, UPLOAD_TOKEN } from './fixture.js';
+import { READ_AUTH, seeded, startFixture, UPLOAD_TOKEN } from './fixture.js';
 import type { Fixture } from './fixture.js';
 
 let f: Fixture;
@@ -55,9 +55,9 @@ function samples(): Record<string, Sample> {
     'GET /device-data/:file': { path: deviceData, status: 200 },
     'HEAD /device-data/:file': { path: deviceData, status: 200 },
     'POST /events/:device': { path: `/events/web-1?token=${f.token('web-1')}`, init: { body: '{"state":"running"}' }, status: 201 },
-    'GET /api/devices/:device/events': { path: '/api/devices/web-1/events', status: 200 },
-    'HEAD /api/devices/:device/events': { path: '/api/devices/web-1/events', status: 200 },
-    'GET /api/events': { path: '/api/events', status: 200 },
+    'GET /api/devices/:device/events': { path: '/api/devices/web-1/events', init: { headers: READ_AUTH }, status: 200 },
+    'HEAD /api/devices/:device/events': { path: '/api/devices/web-1/events', init: { headers: READ_AUTH }, status: 200 },
+    'GET /api/events': { path: '/api/events', init: { headers: READ_AUTH }, status: 200 },
     'PUT /api/assets/:sha256': { path: `/api/assets/${sha}`, init: { body: new Uint8Array(blob), headers: auth }, status: 201 },
     'PUT /api/images/:name': { path: '/api/images/deb', init: { body: '{"schema": 1}', headers: auth }, status: 422 },
     'GET /healthz': { path: '/healthz', status: 200 },

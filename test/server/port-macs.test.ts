@@ -3,7 +3,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { deviceToken } from '../../src/config/device-token.js';
 import { addAssetFromFile, writeManifest } from '../../src/image/store.js';
 import { metalPortMacs } from '../../src/cli/serve.js';
 import { runServe } from '../../src/server/run.js';
@@ -51,7 +50,7 @@ describe('bond slaves come from the Metal device network_ports when the config l
   });
 
   it("renders the preseed's bond slaves from the device's network_ports, through the spec-checked API", async () => {
-    const response = await fetch(`${serve.server.url}/preseed/db-1.cfg?token=${deviceToken(SECRET, 'db-1')}`);
+    const response = await fetch(`${serve.server.url}/preseed/db-1.cfg?token=${serve.server.context.boots.arm('db-1').token}`);
     expect(response.status).toBe(200);
     const body = await response.text();
     for (const mac of PORT_MACS) expect(body).toContain(mac);
@@ -60,7 +59,7 @@ describe('bond slaves come from the Metal device network_ports when the config l
   });
 
   it("puts the same network_ports MACs into the device's data (the RAM image's bond slaves)", async () => {
-    const response = await fetch(`${serve.server.url}/device-data/db-1.cpio?token=${deviceToken(SECRET, 'db-1')}`);
+    const response = await fetch(`${serve.server.url}/device-data/db-1.cpio?token=${serve.server.context.boots.arm('db-1').token}`);
     expect(response.status).toBe(200);
     const text = Buffer.from(await response.arrayBuffer()).toString('latin1');
     expect(text).toContain(`"slaves": [\n      "${PORT_MACS[0]}",\n      "${PORT_MACS[1]}"\n    ]`);
@@ -68,7 +67,7 @@ describe('bond slaves come from the Metal device network_ports when the config l
 
   it('keeps the config MACs when it lists them, without asking the API', async () => {
     const before = sim.requests().length;
-    const body = await (await fetch(`${serve.server.url}/preseed/web-1.cfg?token=${deviceToken(SECRET, 'web-1')}`)).text();
+    const body = await (await fetch(`${serve.server.url}/preseed/web-1.cfg?token=${serve.server.context.boots.arm('web-1').token}`)).text();
     expect(body).toContain('b4:96:91:aa:bb:01');
     expect(sim.requests().length).toBe(before);
   });

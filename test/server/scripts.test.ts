@@ -9,6 +9,7 @@ import { renderChainScript, renderDeviceScript } from '../../src/ipxe/index.js';
 import { manifestFile, readManifest } from '../../src/image/store.js';
 import { createApp } from '../../src/server/app.js';
 import { EventStore } from '../../src/events/store.js';
+import { BootStore } from '../../src/boots/store.js';
 import { configText, SECRET, startFixture } from './fixture.js';
 import type { Fixture } from './fixture.js';
 
@@ -34,20 +35,29 @@ describe('iPXE scripts', () => {
       baseUrl: 'http://boot.test:8080',
       token: f.token('web-1'),
     });
+    // by name with the boot's token (the URL the provider is given): exactly that token
+    const byName = await fetch(`${f.url}/ipxe/web-1?token=${f.token('web-1')}`);
+    expect(byName.status).toBe(200);
+    expect(byName.headers.get('content-type')).toMatch(/^text\/plain/);
+    expect(await byName.text()).toBe(expected);
+    expect(expected).toContain(`/assets/${f.kernel.sha256}/linux`);
+    // by name, MAC or UUID without one (/boot.ipxe chains by MAC): the same script with a token minted for this address
     for (const key of ['web-1', 'b4:96:91:aa:bb:02', 'B4-96-91-AA-BB-01', 'b49691aabb01', '4c4c4544-0042-3510-8051-b4c04f4b4e32']) {
       const res = await fetch(`${f.url}/ipxe/${encodeURIComponent(key)}`);
       expect(res.status, key).toBe(200);
-      expect(res.headers.get('content-type')).toMatch(/^text\/plain/);
-      expect(await res.text()).toBe(expected);
+      const text = await res.text();
+      const minted = /token=([0-9a-f]{64})/.exec(text)?.[1];
+      expect(minted, key).toBeDefined();
+      expect(minted).not.toBe(f.token('web-1'));
+      expect(text).toBe(expected.split(f.token('web-1')).join(minted!));
     }
-    expect(expected).toContain(`/assets/${f.kernel.sha256}/linux`);
   });
 
   it('answers an unknown device with 404 and logs the MAC that asked', async () => {
     const lines: string[] = [];
     const sink = new Writable({ write: (chunk: Buffer, _e, cb) => (lines.push(chunk.toString()), cb()) });
     const events = new EventStore(':memory:');
-    const { handler } = createApp({ config: f.config, secret: SECRET, events, logger: pino(sink) });
+    const { handler } = createApp({ config: f.config, secret: SECRET, events, boots: new BootStore(':memory:'), logger: pino(sink) });
     const server = createServer(handler).listen(0, '127.0.0.1');
     await new Promise((r) => server.once('listening', r));
     const port = (server.address() as { port: number }).port;
@@ -56,7 +66,7 @@ describe('iPXE scripts', () => {
     await new Promise((r) => setTimeout(r, 50));
     server.close();
     events.close();
-    const warning = lines.map((l) => JSON.parse(l) as Record<string, unknown>).find((l) => l.msg === 'unknown device asked for its script');
+    const warning = lines.map((l) => JSON.parse(l) as Record<string, unknown>).find((l) => l.msg === 'an unknown device asked for its script');
     expect(warning?.asked).toBe('02-00-00-00-00-99');
   });
 });
@@ -70,7 +80,9 @@ describe('a device whose image is not built', () => {
       join(f.dir, 'other.yaml'),
     );
     const events = new EventStore(':memory:');
-    const { handler } = createApp({ config, secret: SECRET, events, logger: pino(sink) });
+    const boots = new BootStore(':memory:');
+    boots.arm('nb-1');
+    const { handler } = createApp({ config, secret: SECRET, events, boots, logger: pino(sink) });
     const server = createServer(handler).listen(0, '127.0.0.1');
     await new Promise((r) => server.once('listening', r));
     const res = await fetch(`http://127.0.0.1:${(server.address() as { port: number }).port}/ipxe/nb-1`);
@@ -87,7 +99,7 @@ describe('per-device installer answers', () => {
     const cases = [
       '/preseed/web-1.cfg',
       `/preseed/web-1.cfg?token=${f.token('web-2')}`,
-      `/preseed/web-1.cfg?token=${f.token('web-1').slice(0, 31)}`,
+      `/preseed/web-1.cfg?token=${f.token('web-1').slice(0, 63)}`,
       `/preseed/web-1.cfg?token=${f.token('web-1')}&token=${f.token('web-1')}`,
       `/preseed/nobody.cfg?token=${f.token('nobody')}`,
       `/preseed/web-1?token=${f.token('web-1')}`,
@@ -123,7 +135,9 @@ describe('a device whose manifest is corrupt', () => {
     await writeFile(manifestFile(stateDir, 'deb'), '{ not json');
     const config = parseConfig(configText(stateDir), join(f.dir, 'corrupt.yaml'));
     const events = new EventStore(':memory:');
-    const { handler } = createApp({ config, secret: SECRET, events, logger: pino(sink) });
+    const boots = new BootStore(':memory:');
+    boots.arm('web-1');
+    const { handler } = createApp({ config, secret: SECRET, events, boots, logger: pino(sink) });
     const server = createServer(handler).listen(0, '127.0.0.1');
     await new Promise((r) => server.once('listening', r));
     const res = await fetch(`http://127.0.0.1:${(server.address() as { port: number }).port}/ipxe/web-1`);

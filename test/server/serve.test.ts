@@ -72,6 +72,7 @@ describe('metalboot serve', () => {
       },
     );
     expect(targets).toEqual([{ host: '127.0.0.1', port: handle.server.port }]);
+    for (const device of ['web-1', 'web-2']) handle.server.context.boots.arm(device); // as reimage / metalboot arm do
     expect(await (await fetch(`${handle.server.url}/boot.ipxe`)).text()).toContain('https://abc.tunnel.test/ipxe/');
     const viaTunnel = (device: string) => ({ headers: { 'x-forwarded-for': `198.51.100.${device === 'web-1' ? 1 : 2}, 127.0.0.1` } });
     expect(await (await fetch(`${handle.server.url}/ipxe/web-1`, viaTunnel('web-1'))).text()).toContain(`https://abc.tunnel.test/assets/${big.sha256}/initrd.gz`);
@@ -98,6 +99,7 @@ describe('metalboot serve', () => {
     const signals = new EventEmitter();
     const { logger, lines } = capture();
     const handle = await runServe({ configFile, listen: '127.0.0.1:0' }, { logger, say: () => undefined, signals, env: { METALBOOT_SECRET: 's' } });
+    handle.server.context.boots.arm('web-3'); // armed before it is configured: the reload makes it known
     const agent = new Agent({ keepAlive: true, maxSockets: 1 });
     const ask = (path: string): Promise<{ status: number; reused: boolean }> =>
       new Promise((resolve, reject) => {
@@ -125,6 +127,7 @@ describe('metalboot serve', () => {
   it('uses a public_url changed in the config after SIGHUP', async () => {
     const signals = new EventEmitter();
     const handle = await runServe({ configFile, listen: '127.0.0.1:0' }, { logger: pino({ level: 'silent' }), say: () => undefined, signals, env: { METALBOOT_SECRET: 's' } });
+    handle.server.context.boots.arm('web-1');
     try {
       expect(await (await fetch(`${handle.server.url}/ipxe/web-1`)).text()).toContain(`http://boot.test:8080/assets/${big.sha256}/`);
       await writeFile(configFile, configText(join(dir, 'state'), 0).replace('http://boot.test:8080', 'http://moved.test:9090'));

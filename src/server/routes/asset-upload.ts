@@ -10,7 +10,7 @@ import { checkBodyHeaders, limitBody } from '../body.js';
 import { sendError, sendJson } from '../respond.js';
 import type { Route, RouteCall } from '../route.js';
 
-export const assetUploadRoute: Route = { methods: ['PUT'], path: '/api/assets/:sha256', errors: 'json', auth: 'upload', handler: uploadAsset };
+export const assetUploadRoute: Route = { methods: ['PUT'], path: '/api/assets/:sha256', errors: 'json', auth: 'write', handler: uploadAsset };
 
 async function uploadAsset(call: RouteCall): Promise<void> {
   const { ctx, req, res } = call;

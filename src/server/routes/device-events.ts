@@ -4,7 +4,7 @@ import { sendJson } from '../respond.js';
 import type { Route, RouteCall } from '../route.js';
 import { queryValue } from '../route.js';
 
-export const deviceEventsRoute: Route = { methods: ['GET', 'HEAD'], path: '/api/devices/:device/events', errors: 'json', handler: deviceEvents };
+export const deviceEventsRoute: Route = { methods: ['GET', 'HEAD'], path: '/api/devices/:device/events', errors: 'json', auth: 'read', handler: deviceEvents };
 
 function deviceEvents(call: RouteCall): void {
   const { ctx, res } = call;

@@ -1,6 +1,8 @@
 /**
- * GET /ipxe/<device|mac|uuid>: a device's own iPXE script, rendered from the current config and the
- * image manifest; the rendered bytes are cached per device until the config or the manifest changes.
+ * GET /ipxe/<device|mac|uuid>[?token=…]: a device's own iPXE script, rendered from the current config
+ * and the image manifest, carrying the token of its armed boot (answer-auth.ts: authorizeScript).
+ * Unknown devices and unarmed installer devices get the same 404; an unarmed RAM image its script
+ * without answer URLs. The rendered bytes are cached per device until config, manifest or token change.
  * The Debian installer, which loads the DHCP boot file as a preseed, gets an empty one (installer-probe.ts).
  */
 import type { ServerResponse } from 'node:http';
@@ -8,6 +10,7 @@ import { findDevice } from '../../config/lookup.js';
 import { NotBuiltError } from '../../errors.js';
 import { renderScriptFor } from '../../ipxe/for-device.js';
 import { answerInstallerProbe } from '../installer-probe.js';
+import { authorizeScript } from '../answer-auth.js';
 import { requestMeta } from '../logging.js';
 import { sendBody, sendError } from '../respond.js';
 import type { Route, RouteCall } from '../route.js';
@@ -21,10 +24,13 @@ async function serveDeviceScript(call: RouteCall): Promise<void> {
   const config = ctx.config;
   const device = findDevice(config, key);
   const client = ctx.clientOf(req);
-  if (!device) {
-    ctx.logger.warn({ id: requestMeta(res).id, asked: key, client }, 'unknown device asked for its script');
-    return sendError(res, 404, `no device ${JSON.stringify(key)} is configured`, call.route.errors);
+  const grant = device ? authorizeScript(call, device) : undefined;
+  if (!device || !grant) {
+    const why = device ? 'a device that is not armed asked for its script' : 'an unknown device asked for its script';
+    ctx.logger.warn({ id: requestMeta(res).id, asked: key.slice(0, 128), device: device?.name, client }, why);
+    return sendError(res, 404, 'not found', call.route.errors);
   }
+  const { token } = grant;
   let manifest;
   try {
     manifest = await ctx.manifests.get(ctx.stateDir, device.image);
@@ -35,9 +41,9 @@ async function serveDeviceScript(call: RouteCall): Promise<void> {
   }
   const baseUrl = config.server.publicUrl;
   let cached = ctx.scripts.get(device.name);
-  if (!cached || cached.config !== config || cached.manifest !== manifest || cached.baseUrl !== baseUrl) {
-    const text = renderScriptFor(config, device, manifest, { baseUrl, secret: ctx.secret });
-    cached = { config, manifest, baseUrl, body: Buffer.from(text) };
+  if (!cached || cached.config !== config || cached.manifest !== manifest || cached.baseUrl !== baseUrl || cached.token !== token) {
+    const text = renderScriptFor(config, device, manifest, { baseUrl, token });
+    cached = { config, manifest, baseUrl, token, body: Buffer.from(text) };
     ctx.scripts.set(device.name, cached);
   }
   ctx.noteClient(client, device);

@@ -13,7 +13,7 @@ import type { Route, RouteCall } from '../route.js';
 
 export const MANIFEST_LIMIT = 1024 * 1024;
 
-export const manifestUploadRoute: Route = { methods: ['PUT'], path: '/api/images/:name', errors: 'json', auth: 'upload', handler: uploadManifest };
+export const manifestUploadRoute: Route = { methods: ['PUT'], path: '/api/images/:name', errors: 'json', auth: 'write', handler: uploadManifest };
 
 async function uploadManifest(call: RouteCall): Promise<void> {
   const { ctx, req, res } = call;

@@ -1,10 +1,13 @@
 /**
  * POST /events/<device>?token=…: the installer's or the OS's phone-home, JSON {state, message} or the
- * same as a form, at most 16 KiB. Needs the device's own token; without it the answer is the same
- * 404 as for a device that does not exist.
+ * same as a form, at most 16 KiB. Needs a token of the device's armed boot (answer-auth.ts); without
+ * it the answer is the same 404 as for a device that does not exist. Control bytes are stripped from
+ * the message and facts (util/control.ts) before they are stored. A `booted` report ends the boot:
+ * its tokens stop working.
  */
 import { PHONE_HOME_STATES } from '../../events/types.js';
 import type { BootFacts, PhoneHomeState } from '../../events/types.js';
+import { stripControl, stripControlDeep } from '../../util/control.js';
 import { authorizeAnswer } from '../answer-auth.js';
 import { readBody } from '../body.js';
 import { sendError, sendJson } from '../respond.js';
@@ -24,13 +27,14 @@ async function phoneHome(call: RouteCall): Promise<void> {
     const expected = `body must be JSON {"state": ${PHONE_HOME_STATES.map((s) => `"${s}"`).join('|')}, "message": "…", "facts": {…}} (or state and message as a form)`;
     return sendError(res, 422, expected, call.route.errors);
   }
-  const message = typeof body.message === 'string' ? body.message.slice(0, 2000) : undefined;
+  const message = typeof body.message === 'string' ? stripControl(body.message.slice(0, 2000)) : undefined;
   const facts = factsOf(body.facts);
   if (facts === null) return sendError(res, 422, `"facts" must be a JSON object of at most ${FACTS_LIMIT} bytes`, call.route.errors);
   const event = ctx.events.recordNow({
     device: device.name, kind: 'phone-home', state: body.state as PhoneHomeState, message, client: ctx.clientOf(req),
     ...(facts ? { facts } : {}),
   });
+  if (body.state === 'booted') ctx.boots.end(device.name);
   sendJson(res, 201, { id: event.id });
 }
 
@@ -40,7 +44,7 @@ export const FACTS_LIMIT = 8 * 1024;
 function factsOf(value: unknown): BootFacts | undefined | null {
   if (value === undefined) return undefined;
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return null;
-  return JSON.stringify(value).length <= FACTS_LIMIT ? (value as BootFacts) : null;
+  return JSON.stringify(value).length <= FACTS_LIMIT ? (stripControlDeep(value) as BootFacts) : null;
 }
 
 function parseBody(text: string): Record<string, unknown> | undefined {

@@ -19,6 +19,9 @@ import { NETBOOT_INITRD, NETBOOT_KERNEL, skipUnlessVms } from '../../e2e/helpers
 
 const skip = await skipUnlessVms();
 
+/** The server's METALBOOT_TOKEN: `reimage --wait` follows the events API with it. */
+const OPERATOR_TOKEN = 'qemu-cli-operator-token';
+
 describe.skipIf(skip)('metalboot reimage --provider qemu', () => {
   let dir: string;
   let server: RunningServer;
@@ -41,7 +44,7 @@ describe.skipIf(skip)('metalboot reimage --provider qemu', () => {
     await buildImage(config, 'ram');
     server = await startServer({
       config, secret: await loadServerSecret(config.server.stateDir), listen: false, socketPath: join(dir, 'server.sock'),
-      logger: createLogger({ level: 'info', destination: join(dir, 'server.log') }),
+      logger: createLogger({ level: 'info', destination: join(dir, 'server.log') }), uploadToken: OPERATOR_TOKEN,
     });
   });
   afterAll(async () => {
@@ -53,7 +56,7 @@ describe.skipIf(skip)('metalboot reimage --provider qemu', () => {
     const cli = await runCliInNetns({
       args: ['reimage', 'web-1', '--provider', 'qemu', '--wait', '--json', '--timeout', '240', '--config', configFile],
       serverSocket: join(dir, 'server.sock'), serverPort: 8080,
-      env: { METALBOOT_SERVER_SOCKET: join(dir, 'server.sock') },
+      env: { METALBOOT_SERVER_SOCKET: join(dir, 'server.sock'), METALBOOT_TOKEN: OPERATOR_TOKEN },
       timeoutMs: 300_000,
     });
     let stdout = '';
@@ -66,7 +69,8 @@ describe.skipIf(skip)('metalboot reimage --provider qemu', () => {
     expect(summary.calls.map((c) => c.call)).toEqual(['update', 'power_on']); // the VM was off
     expect(server.context.events.list({ device: 'web-1' }).map((e) => e.kind)).toEqual(['script', 'kernel', 'initrd']);
     const state = await readDeviceState(join(dir, 'state'), 'web-1');
-    expect(state).toMatchObject({ alwaysPxe: true, ipxeScriptUrl: 'http://10.0.2.2:8080/ipxe/web-1', firmware: 'bios' });
+    // reimage armed the boot: the script URL carries its token
+    expect(state).toMatchObject({ alwaysPxe: true, ipxeScriptUrl: expect.stringMatching(/^http:\/\/10\.0\.2\.2:8080\/ipxe\/web-1\?token=[0-9a-f]{64}$/), firmware: 'bios' });
     for (let i = 0; i < 50 && groupAlive(state.pgid); i++) await sleep(100);
     expect(groupAlive(state.pgid)).toBe(false);
   }, 320_000);

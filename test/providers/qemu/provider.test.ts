@@ -51,6 +51,7 @@ describe.skipIf(skip)('QEMU provider', () => {
       config, secret: await loadServerSecret(config.server.stateDir), listen: false, socketPath: join(dir, 'server.sock'),
       logger: createLogger({ level: 'info', destination: join(dir, 'server.log') }),
     });
+    server.context.boots.arm('web-1'); // its script is served during an armed boot only
     provider = new QemuProvider({ config, serverSocket: join(dir, 'server.sock') });
   });
   afterAll(async () => {
