@@ -182,7 +182,7 @@ describe.skipIf(!have)('dashboard in Chromium', () => {
     // the simulator saw the same calls `metalboot reimage` makes, and booted the device into the server's script
     const writes = world.sim.requests().filter((r) => r.method !== 'GET').map((r) => `${r.method} ${r.path}`);
     expect(writes).toEqual([`PUT /metal/v1/devices/${WEB_ID}`, `POST /metal/v1/devices/${WEB_ID}/actions`]);
-    expect(world.boots.find((b) => b.device === 'web-1')?.fetched[0]).toBe(`${world.url}/ipxe/web-1`);
+    expect(world.boots.find((b) => b.device === 'web-1')?.fetched[0]).toMatch(new RegExp(`^${world.url}/ipxe/web-1\\?token=[0-9a-f]{64}$`)); // the boot token reimage minted
     await shot('device-reimage');
   }, 60_000);
 

@@ -121,6 +121,7 @@ ${extra}`;
   http.on('request', handler);
 
   const fetchScript = async (device: string): Promise<{ script: string; eventsUrl: string }> => {
+    if (!bootStore.current(device)) bootStore.arm(device); // each boot the test drives is an armed one (a `booted` report ends it)
     const script = await (await fetch(`${url}/ipxe/${device}`)).text();
     const eventsUrl = /metalboot\.events=(\S+)/.exec(script)?.[1];
     if (!eventsUrl) throw new Error(`the script of ${device} names no events URL:\n${script}`);

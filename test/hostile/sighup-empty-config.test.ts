@@ -34,6 +34,8 @@ beforeAll(async () => {
   await writeManifest(stateDir, { schema: 1, name: 'deb', type: 'files', installer: false, variants: { x86_64: { arch: 'x86_64', kernel, initrd, compression: 'gzip', cmdline: [] } } });
   const sink = new Writable({ write: (chunk: Buffer, _e, cb) => (lines.push(chunk.toString()), cb()) });
   handle = await runServe({ configFile, listen: '127.0.0.1:0', drainMs: 100 }, { logger: pino(sink), say: () => undefined, signals, env: { METALBOOT_SECRET: 's' } });
+  // armed, as `reimage` or `metalboot arm` would: a plain image's script is served only during a boot
+  for (const name of Object.keys(handle.server.context.config.devices)) handle.server.context.boots.arm(name);
 });
 afterAll(async () => {
   await handle.stop();

@@ -8,7 +8,7 @@ import { fetchEvents } from '../../src/events/client.js';
 import { listCpio } from '../../src/initrd/cpio-reader.js';
 import type { DeviceData } from '../../src/devicedata/index.js';
 import { DEVICE_DATA_PATH } from '../../src/devicedata/index.js';
-import { startFixture } from './fixture.js';
+import { READ_TOKEN, startFixture } from './fixture.js';
 import type { Fixture } from './fixture.js';
 
 let f: Fixture;
@@ -70,11 +70,11 @@ describe('per-device data route', () => {
   });
 
   it('records each GET as a device-data event of that device (token not in the path), refusals and HEADs not', async () => {
-    const before = (await fetchEvents(f.url, 'web-1')).filter((e) => e.kind === 'device-data').length;
+    const before = (await fetchEvents(f.url, 'web-1', { token: READ_TOKEN })).filter((e) => e.kind === 'device-data').length;
     await (await fetch(`${f.url}/device-data/web-1.cpio?token=${f.token('web-1')}`)).arrayBuffer();
     await (await fetch(`${f.url}/device-data/web-1.cpio?token=${f.token('web-1')}`, { method: 'HEAD' })).arrayBuffer();
     await (await fetch(`${f.url}/device-data/web-1.cpio?token=${f.token('web-2')}`)).arrayBuffer();
-    const events = (await fetchEvents(f.url, 'web-1')).filter((e) => e.kind === 'device-data');
+    const events = (await fetchEvents(f.url, 'web-1', { token: READ_TOKEN })).filter((e) => e.kind === 'device-data');
     expect(events).toHaveLength(before + 1);
     expect(events.at(-1)).toMatchObject({ device: 'web-1', path: '/device-data/web-1.cpio', client: '127.0.0.1' });
     expect(events.at(-1)!.bytes).toBeGreaterThan(512);
