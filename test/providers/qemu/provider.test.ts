@@ -52,6 +52,7 @@ describe.skipIf(skip)('QEMU provider', () => {
       logger: createLogger({ level: 'info', destination: join(dir, 'server.log') }),
     });
     server.context.boots.arm('web-1'); // its script is served during an armed boot only
+    server.context.boots.arm('disk-1');
     provider = new QemuProvider({ config, serverSocket: join(dir, 'server.sock') });
   });
   afterAll(async () => {
