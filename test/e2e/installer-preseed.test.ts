@@ -81,6 +81,7 @@ async function bootAndCheck(firmware: Firmware, scriptPath: string): Promise<voi
   const sink = new Writable({ write: (chunk: Buffer, _e, cb) => (lines.push(JSON.parse(chunk.toString()) as Record<string, unknown>), cb()) });
   const socketPath = join(dir, `${firmware}.sock`);
   const server = await startServer({ config, secret: `e2e-${firmware}`, logger: pino(sink), listen: false, socketPath });
+  server.context.boots.arm('di-1'); // as `reimage` does: the script and its answers are served during an armed boot
   const script = await get(socketPath, scriptPath, 'curl/7.88.1');
   expect(script.status).toBe(200);
   expect(script.body).toMatch(/^#!ipxe/);

@@ -10,6 +10,7 @@
  * Evidence: the server's own boot events (over its unix socket), dnsmasq's log lines as relayed
  * into serve's log, the site's leases, and each VM's serial console.
  */
+import { execa } from 'execa';
 import { existsSync } from 'node:fs';
 import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { request } from 'node:http';
@@ -27,6 +28,9 @@ import type { NetnsProcess } from '../../src/vm/netns.js';
 import { HTTP_PORT, L2_BRIDGE, SERVER_ADDRESS, l2NetScript } from './helpers/l2-net.js';
 import type { L2Vm } from './helpers/l2-net.js';
 import { NETBOOT_INITRD, NETBOOT_KERNEL, vmSkipReason } from './helpers/vm-env.js';
+
+const OPERATOR_TOKEN = 'l2-e2e-operator-token';
+process.env.METALBOOT_TOKEN = OPERATOR_TOKEN; // serve (a child) requires it for /api; reimage --wait sends it
 
 const BOOT_TIMEOUT_MS = 540_000;
 const VMS: readonly L2Vm[] = [
@@ -85,6 +89,8 @@ describe.skipIf(reason !== undefined)('own L2: serve --dhcp proxy next to a site
       else await writeFile(join(dir, vm.name, 'sercon-port.bin'), Buffer.from([0xf8, 0x03]));
     }
     const cli = cliArgv();
+    // `metalboot arm`, as an operator does for boots no provider triggers: scripts are served during an armed boot only
+    for (const vm of [BIOS, UEFI]) await execa(cli.file, [...cli.args, 'arm', vm.name, '--for', '1h', '--config', join(dir, 'metalboot.yaml')]);
     const serve = [cli.file, ...cli.args, 'serve', '--config', join(dir, 'metalboot.yaml'), '--socket', join(dir, 'serve.sock'), '--dhcp', 'proxy', '--interface', L2_BRIDGE];
     await writeFile(join(dir, 'net.sh'), l2NetScript({ dir, serve, vms: VMS, memoryMb: 768 }));
     net = await spawnInNetns({ file: 'sh', args: [join(dir, 'net.sh')], forwards: [], output: { file: join(dir, 'netns.log') }, timeoutMs: BOOT_TIMEOUT_MS + 120_000 });
@@ -144,6 +150,8 @@ describe.skipIf(reason !== undefined)('own L2: serve --dhcp proxy next to a site
 
   it('once the stranger is added to the config and serve gets SIGHUP, dnsmasq (not restarted) answers it and it fetches its script', async () => {
     await writeFile(join(dir, 'metalboot.yaml'), configText(join(dir, 'state'), VMS));
+    const cli = cliArgv();
+    await execa(cli.file, [...cli.args, 'arm', STRANGER.name, '--for', '1h', '--config', join(dir, 'metalboot.yaml')]);
     const added = Date.now();
     process.kill(Number((await readFile(join(dir, 'serve.pid'), 'utf8')).trim()), 'SIGHUP');
     const deadline = Date.now() + 150_000;
@@ -162,7 +170,7 @@ describe.skipIf(reason !== undefined)('own L2: serve --dhcp proxy next to a site
 
 function getJson(socketPath: string, path: string): Promise<unknown> {
   return new Promise((resolve, reject) => {
-    request({ socketPath, path, method: 'GET' }, (res) => {
+    request({ socketPath, path, method: 'GET', headers: { authorization: `Bearer ${OPERATOR_TOKEN}` } }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c)).on('end', () => {
         try {

@@ -5,6 +5,7 @@
  * script. Evidence: dnsmasq's DHCPACK and TFTP lines relayed into serve's log, the server's boot
  * events, the VM's console. (The proxy mode and BIOS: l2-boot.test.ts.)
  */
+import { execa } from 'execa';
 import { existsSync } from 'node:fs';
 import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { request } from 'node:http';
@@ -22,6 +23,9 @@ import type { NetnsProcess } from '../../src/vm/netns.js';
 import { HTTP_PORT, SERVER_ADDRESS, l2NetScript } from './helpers/l2-net.js';
 import type { L2Vm } from './helpers/l2-net.js';
 import { NETBOOT_INITRD, NETBOOT_KERNEL, vmSkipReason } from './helpers/vm-env.js';
+
+const OPERATOR_TOKEN = 'l2-e2e-operator-token';
+process.env.METALBOOT_TOKEN = OPERATOR_TOKEN; // serve (a child) requires it for /api; reimage --wait sends it
 
 const L2_BRIDGE = 'l2brf'; // its own: serve --dhcp's files are per interface name
 const BOOT_TIMEOUT_MS = 420_000;
@@ -59,6 +63,8 @@ describe.skipIf(reason !== undefined)('own L2: serve --dhcp full hands out the a
     await mkdir(join(dir, VM.name));
     await copyFile(OVMF_VARS, join(dir, VM.name, 'OVMF_VARS.fd'));
     const cli = cliArgv();
+    // `metalboot arm`, as an operator does for a boot no provider triggers: the script is served during an armed boot only
+    await execa(cli.file, [...cli.args, 'arm', VM.name, '--for', '1h', '--config', join(dir, 'metalboot.yaml')]);
     const serve = [cli.file, ...cli.args, 'serve', '--config', join(dir, 'metalboot.yaml'), '--socket', join(dir, 'serve.sock'),
       '--dhcp', 'full', '--interface', L2_BRIDGE, '--range', '10.79.0.50,10.79.0.59'];
     await writeFile(join(dir, 'net.sh'), l2NetScript({ dir, bridge: L2_BRIDGE, serve, vms: [VM], memoryMb: 768, site: false }));
@@ -87,7 +93,7 @@ describe.skipIf(reason !== undefined)('own L2: serve --dhcp full hands out the a
     const tftp = log.find((l) => l.dnsmasq === 'tftp' && /sent .*snponly\.efi/.test(l.msg ?? ''));
     expect(tftp).toBeDefined();
     const events = await new Promise<BootEvent[]>((resolve, reject) => {
-      request({ socketPath: join(dir, 'serve.sock'), path: `/api/devices/${VM.name}/events` }, (res) => {
+      request({ socketPath: join(dir, 'serve.sock'), path: `/api/devices/${VM.name}/events`, headers: { authorization: `Bearer ${OPERATOR_TOKEN}` } }, (res) => {
         let body = '';
         res.on('data', (c: Buffer) => (body += c.toString())).on('end', () => resolve(JSON.parse(body) as BootEvent[]));
       }).on('error', reject).end();

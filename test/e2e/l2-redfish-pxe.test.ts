@@ -30,6 +30,9 @@ import type { NetnsProcess } from '../../src/vm/netns.js';
 import { HTTP_PORT, SERVER_ADDRESS, l2NetScript } from './helpers/l2-net.js';
 import { NETBOOT_INITRD, NETBOOT_KERNEL, vmSkipReason } from './helpers/vm-env.js';
 
+const OPERATOR_TOKEN = 'l2-e2e-operator-token';
+process.env.METALBOOT_TOKEN = OPERATOR_TOKEN; // serve (a child) requires it for /api; reimage --wait sends it
+
 const L2_BRIDGE = 'l2brr'; // its own: serve --dhcp's files are per interface name
 const TIMEOUT_S = 360;
 const MAC = '52:54:00:4c:52:01';
@@ -139,7 +142,7 @@ describe.skipIf(reason !== undefined)('reimage --provider redfish --wait: the si
     const log = (await readFile(join(dir, 'serve.log'), 'utf8')).split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as { time: number; msg?: string; dnsmasq?: string });
     expect(log.some((l) => l.dnsmasq === 'dhcp' && l.msg?.endsWith(`PXE(${L2_BRIDGE}) ${MAC} proxy`))).toBe(true);
     const events = await new Promise<BootEvent[]>((resolve, reject) => {
-      request({ socketPath: join(dir, 'serve.sock'), path: '/api/devices/rf-1/events' }, (res) => {
+      request({ socketPath: join(dir, 'serve.sock'), path: '/api/devices/rf-1/events', headers: { authorization: `Bearer ${OPERATOR_TOKEN}` } }, (res) => {
         let body = '';
         res.on('data', (c: Buffer) => (body += c.toString())).on('end', () => resolve(JSON.parse(body) as BootEvent[]));
       }).on('error', reject).end();

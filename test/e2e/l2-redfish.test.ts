@@ -25,6 +25,9 @@ import type { RedfishSimulator, RedfishVmBacking } from '../../src/sim/redfish/i
 import { consoleText } from '../../src/vm/console-text.js';
 import { NETBOOT_INITRD, NETBOOT_KERNEL, skipUnlessVms } from './helpers/vm-env.js';
 
+/** The server's METALBOOT_TOKEN: `reimage --wait` follows the boot events with it. */
+const OPERATOR_TOKEN = 'l2-redfish-operator-token';
+
 const skip = await skipUnlessVms();
 const TIMEOUT_S = 420;
 const GUEST_PORT = 8080;
@@ -67,7 +70,7 @@ describe.skipIf(skip)('reimage --provider redfish --wait against the simulator b
       `devices:\n  rf-1:\n    image: deb\n    macs: ["${MAC}"]\n    firmware: bios\n    bmc:\n      url: ${url}\n      username_env: RF_USER\n      password_env: RF_PASSWORD\n`;
     const configFile = join(dir, 'metalboot.yaml');
     await writeFile(configFile, configText);
-    server = await startServer({ config: parseConfig(configText, configFile), secret: 'e2e-secret', logger: pino({ level: 'silent' }), listen: false, socketPath: serverSocket });
+    server = await startServer({ config: parseConfig(configText, configFile), secret: 'e2e-secret', logger: pino({ level: 'silent' }), listen: false, socketPath: serverSocket, uploadToken: OPERATOR_TOKEN });
     // The CLI runs where the VM's network is (10.0.2.2 is the server); 127.0.0.1:<simPort> there reaches the simulator through this relay.
     const apiSocket = join(dir, 'bmc.sock');
     relay = createNetServer((client) => {
@@ -82,7 +85,7 @@ describe.skipIf(skip)('reimage --provider redfish --wait against the simulator b
     const cli = await runCliInNetns({
       args: ['reimage', 'rf-1', '--provider', 'redfish', '--wait', '--json', '--timeout', String(TIMEOUT_S), '--config', configFile],
       serverSocket, serverPort: GUEST_PORT, apiSocket, apiPort: simPort,
-      env: { RF_USER: USER, RF_PASSWORD: PASSWORD }, timeoutMs: (TIMEOUT_S + 60) * 1000,
+      env: { RF_USER: USER, RF_PASSWORD: PASSWORD, METALBOOT_TOKEN: OPERATOR_TOKEN }, timeoutMs: (TIMEOUT_S + 60) * 1000,
     });
     cli.child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
     cli.child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));

@@ -69,6 +69,7 @@ export async function bootRamImageThroughServer(options: { state: string; device
   let started = Date.now();
   const unsubscribe = server.context.events.subscribe((event) => void events.push({ ...event, at: Date.now() - started }));
 
+  server.context.boots.arm(device); // as `reimage` does: the device data is served during an armed boot only
   // The token the device will use, read from the script the server serves (then forget the fetch).
   const script = await getOverSocket(socketPath, `/ipxe/${device}`);
   const token = /\/device-data\/[^?\s]+\?token=([0-9a-f]+)/.exec(script)?.[1] ?? '';
