@@ -11,7 +11,7 @@ import { mkdir, readFile, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { PACKAGE_ROOT } from '../../../src/paths.js';
-import { SHIPPED_DIR } from '../../../src/image/rootfs/shipped.js';
+import { SHIPPED_DIR, readShipped } from '../../../src/image/rootfs/shipped.js';
 
 export const ASSEMBLE = join(PACKAGE_ROOT, 'test/fixtures/disk-install/assemble.sh');
 /** The installed system's packages: the RAM image's base set, a kernel with its initramfs, GRUB. */
@@ -20,9 +20,15 @@ export const DISK_PACKAGES = [
   'linux-image-amd64', 'initramfs-tools', 'grub-pc', 'e2fsprogs',
 ];
 
+/** The recipe's key: the assembly script, the packages and the shipped metalboot files (a change to any rebuilds). */
+export async function diskRecipe(): Promise<string> {
+  const hash = createHash('sha256').update(await readFile(ASSEMBLE)).update(DISK_PACKAGES.join(','));
+  for (const entry of await readShipped()) hash.update(JSON.stringify(entry));
+  return hash.digest('hex').slice(0, 16);
+}
+
 export async function diskImage(cacheDir: string, log: (line: string) => void = console.log): Promise<string> {
-  const recipe = createHash('sha256').update(await readFile(ASSEMBLE)).update(DISK_PACKAGES.join(',')).digest('hex').slice(0, 16);
-  const dir = join(cacheDir, `disk-install-${recipe}`);
+  const dir = join(cacheDir, `disk-install-${await diskRecipe()}`);
   const out = join(dir, 'disk.raw.gz');
   if (existsSync(out)) return out;
   await rm(dir, { recursive: true, force: true });
