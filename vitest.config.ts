@@ -1,4 +1,4 @@
-import { defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig } from 'vitest/config';
 
 // Unit tests are fast; the e2e boots (test/e2e) run QEMU under software emulation and
 // carry their own per-test timeouts. Two workers: this is sized for a 2-core machine.
@@ -8,6 +8,8 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
+    // the image-based install (two VM boots and a disk image build): npm run test:install
+    exclude: [...configDefaults.exclude, 'test/install/**'],
     globalSetup: ['test/setup/host-packages.ts', 'test/setup/artifacts.ts'],
     pool: 'forks',
     poolOptions: { forks: { maxForks: 2, minForks: 1 } },
