@@ -46,6 +46,9 @@ import { BRIDGE_ADDRESS, HTTP_PORT, SWITCH_MAC, TAPS, lacpNetLaunch } from '../e
 import { leasedAddress } from '../e2e/helpers/ram-boot.js';
 import { diskImage } from './helpers/disk-image.js';
 
+/** The server's METALBOOT_TOKEN: `reimage --wait` follows the boot events with it. */
+const OPERATOR_TOKEN = 'install-e2e-operator-token';
+
 const STATE = rootfsTestState();
 const INSTALLER_TREE = join(PACKAGE_ROOT, 'test/fixtures/disk-install/installer');
 const LIB = join(SHIPPED_DIR, 'usr/lib/metalboot');
@@ -116,7 +119,7 @@ describe.skipIf(reason !== undefined)('image-based install: reimage → RAM inst
     const config = await loadConfig(configFile);
     const secret = await loadServerSecret(stateDir);
     const serverSocket = join(dir, 'server.sock');
-    server = await startServer({ config, secret, listen: false, socketPath: serverSocket, logger: createLogger({ level: 'info', destination: join(dir, 'server.log') }) });
+    server = await startServer({ config, secret, listen: false, socketPath: serverSocket, uploadToken: OPERATOR_TOKEN, logger: createLogger({ level: 'info', destination: join(dir, 'server.log') }) });
     server.context.events.subscribe((event) => void events.push({ ...event, at: Date.now() - started }));
 
     const scriptUrl = `http://${BRIDGE_ADDRESS}:${HTTP_PORT}/ipxe/${DEVICE}`;
@@ -147,7 +150,7 @@ describe.skipIf(reason !== undefined)('image-based install: reimage → RAM inst
       file, args: [...args, 'reimage', DEVICE, '--provider', 'metal', '--wait', '--json', '--timeout', String(TIMEOUT_MS / 1000), '--config', configFile],
       forwards: [{ guestPort: HTTP_PORT, host: BRIDGE_ADDRESS, socketPath: serverSocket }, { guestPort: API_PORT, socketPath: join(dir, 'metal-api.sock') }],
       addresses: [`${BRIDGE_ADDRESS}/32`], output: 'pipe', timeoutMs: TIMEOUT_MS + 30_000,
-      env: { ...(process.env as Record<string, string>), METAL_AUTH_TOKEN: 'metalboot-install-e2e', METAL_PROJECT_ID: sim.projectId, METAL_API_URL: `http://127.0.0.1:${API_PORT}/metal/v1` },
+      env: { ...(process.env as Record<string, string>), METALBOOT_TOKEN: OPERATOR_TOKEN, METAL_AUTH_TOKEN: 'metalboot-install-e2e', METAL_PROJECT_ID: sim.projectId, METAL_API_URL: `http://127.0.0.1:${API_PORT}/metal/v1` },
     });
     let stdout = '';
     cli.child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
