@@ -201,7 +201,7 @@ describe.skipIf(reason !== undefined)('image-based install: reimage → RAM inst
     expect(sim.violations()).toEqual([]);
     const changes = sim.requests().filter((r) => r.method !== 'GET').map((r) => [r.method, r.path.replace(deviceId, 'ID'), r.body, r.status]);
     expect(changes).toEqual([
-      ['PUT', '/metal/v1/devices/ID', { ipxe_script_url: `http://${BRIDGE_ADDRESS}:${HTTP_PORT}/ipxe/${DEVICE}`, always_pxe: true }, 200],
+      ['PUT', '/metal/v1/devices/ID', { ipxe_script_url: expect.stringMatching(new RegExp(`^http://${BRIDGE_ADDRESS.replaceAll('.', '\\.')}:${HTTP_PORT}/ipxe/${DEVICE}\\?token=[0-9a-f]{64}$`)), always_pxe: true }, 200],
       ['POST', '/metal/v1/devices/ID/actions', { type: 'reboot' }, 202],
       ['PUT', '/metal/v1/devices/ID', { always_pxe: false }, 200],
     ]);
