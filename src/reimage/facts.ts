@@ -4,7 +4,7 @@
  * is bounded and stripped of control characters before it is shown. Pure.
  */
 import type { BootFacts } from '../events/types.js';
-import { stripControl } from '../util/strip-control.js';
+import { stripControl } from '../util/control.js';
 
 const MAX_VALUE = 120;
 const MAX_LINE = 600;

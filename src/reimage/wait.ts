@@ -13,7 +13,7 @@ import { MetalbootError } from '../errors.js';
 import type { DeviceState, Provider } from '../providers/provider.js';
 import type { ReimageTarget } from './types.js';
 import { describeFacts } from './facts.js';
-import { stripControl } from '../util/strip-control.js';
+import { stripControl } from '../util/control.js';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 export type FollowFn = (options: { device: string; since: string; signal: AbortSignal }, onEvent: (event: BootEvent) => void) => Promise<void>;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { describeFacts } from '../../src/reimage/facts.js';
-import { stripControl } from '../../src/util/strip-control.js';
+import { stripControl } from '../../src/util/control.js';
 
 describe('describeFacts (the booted line of reimage --wait)', () => {
   it('strips control characters and escape sequences from what the device says, and bounds each value', () => {
