@@ -5,7 +5,7 @@
  */
 import type { IncomingMessage } from 'node:http';
 import { readBody } from '../server/body.js';
-import { sameSecret } from '../server/auth.js';
+import { operatorRole, sameSecret } from '../server/auth.js';
 import type { ServerContext } from '../server/context.js';
 import { HttpError } from '../server/respond.js';
 import type { RouteCall } from '../server/route.js';
@@ -15,11 +15,9 @@ import type { Role, Session, SessionStore } from './sessions.js';
 
 const FORM_LIMIT = 4096;
 
-/** The role a typed token grants, or undefined. Both comparisons always run (no early exit on the first). */
+/** The role a typed token grants, or undefined: the same rule as the API's bearer check. */
 export function roleForToken(ctx: ServerContext, token: string): Role | undefined {
-  const write = ctx.uploadToken !== undefined && sameSecret(token, ctx.uploadToken);
-  const read = ctx.readToken !== undefined && sameSecret(token, ctx.readToken);
-  return write ? 'write' : read ? 'read' : undefined;
+  return operatorRole(ctx, token);
 }
 
 export function sessionOf(call: RouteCall, sessions: SessionStore): Session | undefined {

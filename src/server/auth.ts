@@ -24,12 +24,21 @@ export function checkOperator(ctx: ServerContext, req: IncomingMessage, access: 
   const match = header === undefined ? null : /^Bearer\s+(\S+)\s*$/i.exec(header);
   const names = access === 'write' ? 'METALBOOT_TOKEN' : 'METALBOOT_TOKEN or METALBOOT_READ_TOKEN';
   if (!match) throw deny(`missing "Authorization: Bearer <token>" header (the value of ${names})`);
-  // compare against every accepted token, so timing does not tell which one matched
-  const matches = tokens.map((token) => sameSecret(match[1]!, token));
-  if (!matches.includes(true)) {
-    const readOnly = access === 'write' && ctx.readToken !== undefined && sameSecret(match[1]!, ctx.readToken);
-    throw deny(readOnly ? 'the bearer token is METALBOOT_READ_TOKEN, which may only read; writing needs METALBOOT_TOKEN' : `the bearer token is not the server's ${names}`);
+  const role = operatorRole(ctx, match[1]!);
+  if (role === undefined || (access === 'write' && role !== 'write')) {
+    throw deny(role === 'read' ? 'the bearer token is METALBOOT_READ_TOKEN, which may only read; writing needs METALBOOT_TOKEN' : `the bearer token is not the server's ${names}`);
   }
+}
+
+/**
+ * What an operator token grants: `write` (METALBOOT_TOKEN), `read` (METALBOOT_READ_TOKEN), or
+ * nothing. The API's bearer check and the dashboard's login both ask this. Both comparisons always
+ * run, so timing does not tell which one matched.
+ */
+export function operatorRole(ctx: ServerContext, token: string): OperatorAccess | undefined {
+  const write = ctx.uploadToken !== undefined && sameSecret(token, ctx.uploadToken);
+  const read = ctx.readToken !== undefined && sameSecret(token, ctx.readToken);
+  return write ? 'write' : read ? 'read' : undefined;
 }
 
 function deny(message: string): HttpError {
