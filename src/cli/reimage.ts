@@ -62,7 +62,7 @@ export function registerReimage(program: Command, io: CliIo): void {
 
 export async function runReimage(key: string, options: ReimageOptions, io: CliIo): Promise<ReimageSummary> {
   const { followEvents, operatorToken } = await import('../events/client.js');
-  const { createProgress, reimage, resolveDevice } = await import('../reimage/index.js');
+  const { armingFrom, createProgress, reimage, resolveDevice } = await import('../reimage/index.js');
   const { openProvider } = await import('../reimage/provider-factory.js');
   const { ipxeTarget, osTarget } = await import('../reimage/target.js');
   const timeoutSeconds = Number(options.timeout);
@@ -93,10 +93,7 @@ export async function runReimage(key: string, options: ReimageOptions, io: CliIo
           },
         }, onEvent);
   const boots = config && !options.dryRun && options.os === undefined ? await openBoots(config.server.stateDir) : undefined;
-  const arming: BootArming | undefined = boots && {
-    arm: (device, windowMs) => boots.arm(device, windowMs).token,
-    disarm: (device) => void boots.end(device),
-  };
+  const arming: BootArming | undefined = boots && armingFrom(boots);
   const summary = await reimage(
     { provider, ...(follow ? { follow } : {}), ...(arming ? { arming } : {}), progress },
     {

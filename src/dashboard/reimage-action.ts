@@ -6,7 +6,7 @@
 import type { BootStore } from '../boots/store.js';
 import type { Config } from '../config/types.js';
 import { MetalbootError } from '../errors.js';
-import { reimage, resolveDevice } from '../reimage/index.js';
+import { armingFrom, reimage, resolveDevice } from '../reimage/index.js';
 import { ipxeTarget } from '../reimage/target.js';
 import type { ReimageSummary } from '../reimage/types.js';
 import type { ProviderOpener } from './provider-state.js';
@@ -25,8 +25,7 @@ export class ReimageAction {
       const resolved = await resolveDevice(provider, config, name);
       const target = await ipxeTarget(config, resolved);
       // The same armed boot `metalboot reimage` opens: the server's own boot store.
-      const arming = { arm: (device: string, windowMs: number) => boots.arm(device, windowMs).token, disarm: (device: string) => void boots.end(device) };
-      return await reimage({ provider, arming }, { resolved, target, wait: false, timeoutMs: 0, dryRun: false, consoleCommand: `metalboot console ${name}` });
+      return await reimage({ provider, arming: armingFrom(boots) }, { resolved, target, wait: false, timeoutMs: 0, dryRun: false, consoleCommand: `metalboot console ${name}` });
     } finally {
       this.running.delete(name);
       await provider.close?.();

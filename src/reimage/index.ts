@@ -1,4 +1,4 @@
-export { reimage } from './run.js';
+export { armingFrom, reimage } from './run.js';
 export type { BootArming, ReimageDeps, ReimageInput } from './run.js';
 export { labelOf, resolveDevice, providerIdOf } from './resolve.js';
 export { planReimage, notReadyReason, turnsAlwaysPxeOff, CUSTOM_IPXE } from './plan.js';

@@ -14,6 +14,7 @@ import { labelOf } from './resolve.js';
 import type { CallRecord } from '../providers/provider.js';
 import type { PhaseRecord, ReimageResult, ReimageSummary, ReimageTarget, ResolvedDevice } from './types.js';
 import { DEFAULT_WINDOW_MS } from '../boots/store.js';
+import type { BootStore } from '../boots/store.js';
 import type { FollowFn, WaitUntil } from './wait.js';
 import { waitForReimage } from './wait.js';
 import { formatElapsed } from './progress.js';
@@ -28,6 +29,11 @@ const BOOT_PHASES: readonly string[] = ['script', 'kernel', 'initrd', 'phone-hom
 export interface BootArming {
   arm(device: string, windowMs: number): string;
   disarm(device: string): void;
+}
+
+/** The arming every re-image uses (the CLI, the dashboard): boots opened and closed in the shared boot store. */
+export function armingFrom(boots: BootStore): BootArming {
+  return { arm: (device, windowMs) => boots.arm(device, windowMs).token, disarm: (device) => void boots.end(device) };
 }
 
 /** A boot window outlasts the wait by this much (the installed system's `booted` report comes last). */
