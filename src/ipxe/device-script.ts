@@ -43,7 +43,7 @@ export const EFI_DEVICE_DATA_NAME = 'device-data';
  * own; the kernel unpacks both into one root file system, later files winning. LinuxKit's init
  * copies that root too, so the file is there for an onboot reader (docs/rootfs.md#linuxkit).
  */
-export const DEVICE_DATA_TYPES: readonly ImageConfig['type'][] = ['rootfs', 'linuxkit'];
+export const DEVICE_DATA_TYPES: readonly ImageConfig['type'][] = ['rootfs', 'linuxkit', 'disk'];
 
 export function renderDeviceScript(input: RenderDeviceInput): string {
   const { device, image, manifest } = input;
