@@ -72,5 +72,7 @@ async function copyAt(from: string, to: string, offset: number): Promise<void> {
 }
 
 export async function gzipInto(raw: string, out: string): Promise<void> {
-  await execa('gzip', [...GZIP_ARGS, raw], { stdout: { file: out } });
+  // the shell redirects: the output never passes through this process
+  const result = await execa('sh', ['-c', 'gzip "$@" > "$0"', out, ...GZIP_ARGS, raw], { reject: false, stdin: 'ignore' });
+  if (result.exitCode !== 0) throw new BuildError(`gzip of the disk image failed (exit ${result.exitCode ?? result.signal}): ${String(result.stderr).trim().slice(0, 500)}`);
 }
