@@ -3,9 +3,13 @@
  * with the kernel line in a file and `lsblk` answering from a fixture (the only stand-in: its
  * output format is what lsblk -b -d -n -p -o NAME,TYPE,RM,SIZE prints). The image runs the same script.
  */
-import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { createHash, randomBytes } from 'node:crypto';
+import { chmod, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { execa } from 'execa';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SHIPPED_DIR } from '../../src/image/rootfs/shipped.js';
@@ -58,5 +62,57 @@ describe('install-target', () => {
     expect(missing).toMatchObject({ exitCode: 1, stdout: '' });
     expect(missing.stderr).toContain('metalboot.target=/dev/nope0 is not a block device');
     expect((await target('metalboot.target=/etc/passwd', DISKS)).exitCode).toBe(1);
+  });
+});
+
+describe('write-disk-image: the installer streams the image to the disk and checks it by its sha256', () => {
+  const WRITE = join(SHIPPED_DIR, 'usr/lib/metalboot/write-disk-image');
+
+  async function serveImage(): Promise<{ url: (sha: string) => string; raw: Buffer; sha: string; close: () => Promise<void> }> {
+    const raw = Buffer.concat([Buffer.from('metalboot disk image\n'), randomBytes(256 * 1024)]);
+    const gz = gzipSync(raw);
+    const sha = createHash('sha256').update(gz).digest('hex');
+    // Serves the same bytes under any /assets/<sha>/ path: the script must notice when the name lies.
+    const server = createServer((req, res) => {
+      if (/^\/assets\/[0-9a-f]{64}\/disk\.raw\.gz$/.test(req.url ?? '')) res.end(gz);
+      else res.writeHead(404).end();
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    return { url: (s) => `http://127.0.0.1:${port}/assets/${s}/disk.raw.gz`, raw, sha, close: () => new Promise((resolve) => server.close(() => resolve())) };
+  }
+
+  it('writes the unpacked image and prints the sha256 it checked', async () => {
+    const served = await serveImage();
+    const dir = await mkdtemp(join(tmpdir(), 'metalboot-write-'));
+    dirs.push(dir);
+    try {
+      const result = await execa(WRITE, [served.url(served.sha), join(dir, 'disk')], { reject: false });
+      expect(result.exitCode, String(result.stderr)).toBe(0);
+      expect(String(result.stdout).trim()).toBe(served.sha);
+      expect((await readFile(join(dir, 'disk'))).equals(served.raw)).toBe(true);
+    } finally {
+      await served.close();
+    }
+  });
+
+  it('refuses bytes whose sha256 is not the one the URL names, a URL that names none, and a failed download', async () => {
+    const served = await serveImage();
+    const dir = await mkdtemp(join(tmpdir(), 'metalboot-write-'));
+    dirs.push(dir);
+    try {
+      const other = 'f'.repeat(64);
+      const wrong = await execa(WRITE, [served.url(other), join(dir, 'disk')], { reject: false });
+      expect(wrong.exitCode).toBe(1);
+      expect(String(wrong.stderr)).toContain(`has sha256 ${served.sha}, not ${other}`);
+      const unnamed = await execa(WRITE, [served.url(served.sha).replace('/assets/', '/files/'), join(dir, 'disk')], { reject: false });
+      expect(unnamed.exitCode).toBe(1);
+      expect(String(unnamed.stderr)).toMatch(/is not a \/assets\/<sha256>\/<name> URL/);
+      const missing = await execa(WRITE, [served.url(served.sha).replace('disk.raw.gz', 'other.gz'), join(dir, 'disk')], { reject: false });
+      expect(missing.exitCode).toBe(1);
+      expect(String(missing.stderr)).toMatch(/did not arrive whole/);
+    } finally {
+      await served.close();
+    }
   });
 });

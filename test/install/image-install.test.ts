@@ -214,6 +214,8 @@ async function copyImage(stateDir: string): Promise<ImageManifest> {
     expect(consoles.length, evidence()).toBeGreaterThanOrEqual(2);
     const installer = consoleText(consoles[0]!);
     expect(installer).toContain('metalboot-install: writing http://');
+    // The installer hashed the image's bytes as they arrived: the sha256 its URL names.
+    expect(installer).toContain(`metalboot-install: disk image sha256 ${diskAssetPath.split('/')[2]} verified`);
     expect(installer).toContain('metalboot-install: growing the root partition /dev/vda3 to the end of /dev/vda');
     expect(installer).toContain('metalboot-install: installed; rebooting into the disk');
     const installed = consoleText(consoles.at(-1)!);
