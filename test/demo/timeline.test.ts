@@ -66,6 +66,8 @@ describe('demo pieces', () => {
       '  bond0 active-backup (miimon 100): MII up; slaves ens2 52:54:00:6d:62:01 up; LACP partner none',
       '  addresses bond0 10.0.2.15/24',
     ].join('\n'));
+    expect(describeBooted({ ...facts, cmdline: 'BOOT_IMAGE=/boot/vmlinuz root=LABEL=metalroot console=ttyS1,115200n8' }).split('\n')[1])
+      .toBe('  cmdline BOOT_IMAGE=/boot/vmlinuz root=LABEL=metalroot console=ttyS1,115200n8');
     expect(describeBooted(undefined)).toBe('  (the report carried no facts)');
     expect(describeBooted({ hostname: 'x', bond: null })).toContain('no bond');
   });
