@@ -8,7 +8,8 @@
  * A token is either carried by the script URL the provider is given (`/ipxe/<device>?token=…`,
  * valid from any address), or minted when an armed device's script is fetched without one (by
  * MAC or UUID through /boot.ipxe) and then bound to the address that fetched it.
- * A boot ends at its window's end, at the device's `booted` report, or when disarmed.
+ * A boot ends at its window's end, at the device's `booted` report, or when disarmed. An `installed`
+ * report marks it (installedAt): from then on the device's script sends it to its local disk.
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { chmodSync, closeSync, mkdirSync, openSync } from 'node:fs';
@@ -25,6 +26,8 @@ export interface ArmedBoot {
   /** Epoch ms. */
   readonly armedAt: number;
   readonly expiresAt: number;
+  /** Epoch ms of the boot's `installed` report: the OS is on the disk, the next boot should be the disk's. */
+  readonly installedAt?: number;
 }
 
 export interface BootGrant {
@@ -49,6 +52,11 @@ interface BootRow {
   device: string;
   armed_at: number;
   expires_at: number;
+  installed_at: number | null;
+}
+
+function bootOf(row: BootRow): ArmedBoot {
+  return { device: row.device, armedAt: row.armed_at, expiresAt: row.expires_at, ...(row.installed_at === null ? {} : { installedAt: row.installed_at }) };
 }
 
 export class BootStore {
@@ -68,6 +76,9 @@ export class BootStore {
     this.db.exec(`CREATE TABLE IF NOT EXISTS boots (device TEXT PRIMARY KEY, armed_at INTEGER NOT NULL, expires_at INTEGER NOT NULL);
       CREATE TABLE IF NOT EXISTS boot_tokens (hash TEXT PRIMARY KEY, device TEXT NOT NULL, client TEXT);
       CREATE INDEX IF NOT EXISTS boot_tokens_device ON boot_tokens (device);`);
+    // boots.db files written before installed_at existed gain the column (NULL: not installed).
+    const columns = this.db.prepare('PRAGMA table_info(boots)').all() as { name: string }[];
+    if (!columns.some((column) => column.name === 'installed_at')) this.db.exec('ALTER TABLE boots ADD COLUMN installed_at INTEGER');
   }
 
   /** Opens (or re-opens) a window for `device` with a fresh token; earlier tokens of the device stop working. */
@@ -77,7 +88,7 @@ export class BootStore {
     const token = mintToken();
     this.db.transaction(() => {
       this.db.prepare('DELETE FROM boot_tokens WHERE device = ?').run(device);
-      this.db.prepare('INSERT OR REPLACE INTO boots (device, armed_at, expires_at) VALUES (?, ?, ?)').run(device, armedAt, boot.expiresAt);
+      this.db.prepare('INSERT OR REPLACE INTO boots (device, armed_at, expires_at, installed_at) VALUES (?, ?, ?, NULL)').run(device, armedAt, boot.expiresAt);
       this.db.prepare('INSERT INTO boot_tokens (hash, device, client) VALUES (?, ?, NULL)').run(digest(token), device);
     })();
     return { boot, token };
@@ -91,6 +102,14 @@ export class BootStore {
     })();
   }
 
+  /** Marks the device's open boot as installed (its `installed` report); false when none is open. */
+  markInstalled(device: string): boolean {
+    if (!this.current(device)) return false;
+    // The first report counts: a repeated `installed` does not move the time.
+    this.db.prepare('UPDATE boots SET installed_at = ? WHERE device = ? AND installed_at IS NULL').run(this.now(), device);
+    return true;
+  }
+
   /** The device's open boot, or undefined (none, or its window has passed). */
   current(device: string): ArmedBoot | undefined {
     const row = this.db.prepare('SELECT * FROM boots WHERE device = ?').get(device) as BootRow | undefined;
@@ -99,14 +118,14 @@ export class BootStore {
       this.end(device);
       return undefined;
     }
-    return { device: row.device, armedAt: row.armed_at, expiresAt: row.expires_at };
+    return bootOf(row);
   }
 
   /** Every open boot (expired ones are dropped). */
   list(): ArmedBoot[] {
     this.db.prepare('DELETE FROM boot_tokens WHERE device IN (SELECT device FROM boots WHERE expires_at <= ?)').run(this.now());
     this.db.prepare('DELETE FROM boots WHERE expires_at <= ?').run(this.now());
-    return (this.db.prepare('SELECT * FROM boots ORDER BY device').all() as BootRow[]).map((row) => ({ device: row.device, armedAt: row.armed_at, expiresAt: row.expires_at }));
+    return (this.db.prepare('SELECT * FROM boots ORDER BY device').all() as BootRow[]).map(bootOf);
   }
 
   /**

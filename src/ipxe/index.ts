@@ -1,6 +1,7 @@
 export { renderDeviceScript, DEFAULT_RETRIES, DEFAULT_RETRY_DELAY, DEVICE_DATA_TYPES, EFI_DEVICE_DATA_NAME, EFI_INITRD_NAME } from './device-script.js';
 export type { RenderDeviceInput } from './device-script.js';
 export { renderChainScript } from './chain-script.js';
+export { renderLocalDiskScript } from './local-disk.js';
 export { scriptUrls } from './script-urls.js';
 export { deviceUrls, assetUrl } from './urls.js';
 export type { DeviceUrls } from './urls.js';

@@ -9,6 +9,7 @@ export interface IpxeTemplates {
   readonly variantEfi: string;
   readonly download: string;
   readonly chain: string;
+  readonly localDisk: string;
 }
 
 let cached: IpxeTemplates | undefined;
@@ -22,6 +23,7 @@ export function loadTemplates(dir = join(PACKAGE_ROOT, 'ipxe')): IpxeTemplates {
     variantEfi: read('variant-efi.ipxe'),
     download: read('download.ipxe'),
     chain: read('chain.ipxe'),
+    localDisk: read('local-disk.ipxe'),
   };
   if (dir === join(PACKAGE_ROOT, 'ipxe')) cached = templates;
   return templates;

@@ -18,6 +18,8 @@ import { DEFAULT_CPUS, qemuOptValue, validateCommon } from './qemu-args.js';
 export interface Arm64QemuArgsInput {
   /** DHCP boot file handed to iPXE, e.g. `http://10.0.2.2:8080/ipxe/arm-1`. */
   bootUrl: string;
+  /** The 0600 file with the VM's user netdev (user-net.ts): the boot URL stays out of argv. */
+  userNetConfig: string;
   /** The PL011 UART (the guest's ttyAMA0). */
   ttyAMA0Log: string;
   /** This VM's own writable copy of AAVMF_VARS.fd. */
@@ -49,6 +51,7 @@ export function qemuArgsArm64(input: Arm64QemuArgsInput): string[] {
   validateCommon(input);
   if (!input.aavmfVars) throw new UsageError('qemu: an arm64 VM needs aavmfVars, a writable per-VM copy of AAVMF_VARS.fd');
   if (!input.ttyAMA0Log) throw new UsageError('qemu: ttyAMA0Log must be a file path');
+  if (!input.userNetConfig) throw new UsageError('qemu: an arm64 VM needs userNetConfig, the 0600 file with its netdev (src/vm/user-net.ts)');
   const nic = ['virtio-net-pci', 'netdev=n0', ...(input.mac ? [`mac=${normalizeMac(input.mac)}`] : []), 'romfile='].join(',');
   const args = [
     '-name', 'metalboot',
@@ -62,7 +65,7 @@ export function qemuArgsArm64(input: Arm64QemuArgsInput): string[] {
     '-drive', `if=pflash,format=raw,unit=0,readonly=on,file=${qemuOptValue(input.aavmfCode ?? AAVMF_CODE)}`,
     '-drive', `if=pflash,format=raw,unit=1,file=${qemuOptValue(input.aavmfVars)}`,
     '-kernel', input.ipxeEfi ?? IPXE_TRIXIE_ARM64_EFI,
-    '-netdev', `user,id=n0,bootfile=${qemuOptValue(input.bootUrl)}`,
+    '-readconfig', input.userNetConfig,
     '-device', nic,
     '-serial', `file:${input.ttyAMA0Log}`,
   ];

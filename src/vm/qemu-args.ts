@@ -16,6 +16,11 @@ export interface QemuArgsInput {
   firmware: 'bios' | 'uefi';
   /** DHCP boot file handed to the NIC's iPXE, e.g. `http://10.0.2.2:8080/ipxe/web-1`. */
   bootUrl: string;
+  /**
+   * QEMU user networking (no `taps`): the 0600 file holding its netdev (user-net.ts, written by
+   * vm-files.ts), so the boot URL and its token stay out of argv.
+   */
+  userNetConfig?: string;
   ttyS0Log: string;
   ttyS1Log: string;
   memoryMb?: number;
@@ -72,7 +77,6 @@ export function qemuArgs(input: QemuArgsInput): string[] {
   const cpus = input.cpus ?? DEFAULT_CPUS;
   const order = input.disk && input.bootFirst ? bootIndexes(input.bootFirst) : undefined;
   const nic = ['virtio-net-pci', 'netdev=n0', ...(input.mac ? [`mac=${normalizeMac(input.mac)}`] : []), ...(order ? [`bootindex=${order.nic}`] : [])].join(',');
-  const hostfwd = input.sshHostPort === undefined ? '' : `,hostfwd=tcp:127.0.0.1:${input.sshHostPort}-:22`;
   const args = [
     '-name', 'metalboot',
     // No default CD-ROM, floppy, VGA, monitor or serial: firmware tries only the NIC, and the
@@ -83,7 +87,7 @@ export function qemuArgs(input: QemuArgsInput): string[] {
     '-m', String(memory),
     '-smp', String(cpus),
     '-display', 'none',
-    ...(input.taps ? tapNicArgs(input.taps, order ? { firstBootIndex: order.nic } : {}) : ['-netdev', `user,id=n0,bootfile=${qemuOptValue(input.bootUrl)}${hostfwd}`, '-device', nic]),
+    ...(input.taps ? tapNicArgs(input.taps, order ? { firstBootIndex: order.nic } : {}) : ['-readconfig', input.userNetConfig!, '-device', nic]),
     // bootindex (below) and -boot order do not mix: with a boot order, the devices carry it.
     ...(order ? [] : ['-boot', 'n']),
     '-serial', `file:${input.ttyS0Log}`,
@@ -115,6 +119,7 @@ function bootIndexes(first: 'network' | 'disk'): { nic: number; disk: number } {
 
 function validate(input: QemuArgsInput): void {
   validateCommon(input);
+  if (!input.taps && !input.userNetConfig) throw new UsageError('qemu: user networking needs userNetConfig, the 0600 file with its netdev (src/vm/user-net.ts)');
   if (input.firmware === 'uefi' && !input.ovmfVars) {
     throw new UsageError('qemu: UEFI needs ovmfVars, a writable per-VM copy of OVMF_VARS_4M.fd');
   }

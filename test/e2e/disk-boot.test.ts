@@ -8,11 +8,12 @@
  * resets the machine through the keyboard controller).
  */
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { renderLocalDiskScript } from '../../src/ipxe/local-disk.js';
 import type { SimDevice } from '../../src/sim/metal/index.js';
 import { createSimBridge } from '../../src/sim/bridge/vm-bridge.js';
 import type { SimBridge } from '../../src/sim/bridge/vm-bridge.js';
@@ -80,6 +81,27 @@ describe.skipIf(skip)('Metal simulator VMs boot disk-first, like the firmware', 
     expect(await first.rebooted).toBe(true); // -no-reboot: the boot sector's reset ended QEMU, and QMP says why
     await until('the restarted VM\'s script request', () => scriptFetches() === before + 1, 90_000);
     expect(bridge.vm('d1')).not.toBe(first);
+  }, 200_000);
+
+  it('an installed device that still network-boots gets the local-disk script, and real iPXE hands the boot to the disk', async () => {
+    await bridge.stopAll();
+    // The server's answer once the boot has reported "installed" (src/ipxe/local-disk.ts), served as the device's script.
+    const local = await serveOnUnixSocket(dir, { '/ipxe/web-1': { text: renderLocalDiskScript('web-1') } }, 'local.sock');
+    const localBridge = createSimBridge({ serverSocket: local.socketPath, workRoot: join(dir, 'vms-local'), firmware: 'bios', diskGb: 1, current: () => device(true), timeoutMs: 120_000 });
+    try {
+      await mkdir(join(dir, 'vms-local/web-1'), { recursive: true });
+      await writeBootDisk(join(dir, 'mbr-local.raw'), join(dir, 'vms-local/web-1/disk.qcow2'));
+      await localBridge.hooks.onBoot!(device(true), { reason: 'reboot', ipxeScriptUrl: SCRIPT_URL }); // always_pxe on: the network first
+      const vm = localBridge.vm('d1')!;
+      await vm.waitForConsole(new RegExp(MARKER), 120_000); // only the disk's boot sector prints it
+      expect(local.requests.filter((r) => r.path === '/ipxe/web-1').length).toBe(1); // iPXE ran the script first
+      const firmware = String((await execa('cat', [vm.firmwareLog])).stdout);
+      expect(firmware, firmware).toContain('metalboot: web-1 is installed; booting its local disk');
+      expect(firmware, firmware).toMatch(/Booting from SAN device 0x8/); // BIOS: sanboot --drive 0x80
+    } finally {
+      await localBridge.stopAll();
+      await local.close();
+    }
   }, 200_000);
 });
 

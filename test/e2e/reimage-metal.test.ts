@@ -6,6 +6,7 @@
  * turn always_pxe back off.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
+import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { assetPath } from '../../src/image/manifest.js';
 import { consoleText } from '../../src/vm/console-text.js';
@@ -27,6 +28,8 @@ describe.skipIf(skip)('reimage through the Metal simulator backed by QEMU', () =
   let consoleLog: string;
   /** How many events the VM had caused when the test stepped in (its stand-in reads the script for the token). */
   let vmEvents = 0;
+  /** Every process's argv on the machine while the VM ran (`ps`): what any local user can read. */
+  let processArgs = '';
 
   beforeAll(async () => {
     dir = await mkdtemp('/tmp/mb-e2e-'); // short: unix socket paths live here
@@ -38,6 +41,7 @@ describe.skipIf(skip)('reimage through the Metal simulator backed by QEMU', () =
       timeoutMs: TIMEOUT_MS,
       afterInstaller: async () => {
         vmEvents = stack.server.context.events.list({ device: stack.device }).length;
+        processArgs = String((await execa('ps', ['-eo', 'args', '--no-headers'])).stdout);
         const status = await postPhoneHome(stack.serverSocket, stack.device, { state: 'succeeded', message: 'installer up (the test stands in for a finished install)' });
         if (status !== 201) throw new Error(`the server refused the test's phone-home (HTTP ${status})`);
       },
@@ -67,6 +71,16 @@ describe.skipIf(skip)('reimage through the Metal simulator backed by QEMU', () =
       ['PUT', '/metal/v1/devices/ID', { always_pxe: false }, 200],
     ]);
     expect(stack.sim.device(stack.deviceId)?.alwaysPxe).toBe(false);
+  });
+
+  it('the boot token reaches iPXE through QEMU\'s 0600 netdev file, never through any process\'s argv', () => {
+    const put = stack.sim.requests().find((r) => r.method === 'PUT' && typeof (r.body as { ipxe_script_url?: string }).ipxe_script_url === 'string');
+    const token = /token=([0-9a-f]{64})/.exec((put?.body as { ipxe_script_url: string }).ipxe_script_url)?.[1];
+    expect(token).toBeDefined();
+    // The installer's kernel line carries the token of the script URL iPXE fetched: the one given to the provider.
+    expect(consoleLog).toContain(`/preseed/web-1.cfg?token=${token}`);
+    expect(processArgs).toContain('-readconfig');
+    expect(processArgs).not.toContain(token);
   });
 
   it('the VM fetches only its own script and its image assets', () => {

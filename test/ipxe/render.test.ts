@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { renderChainScript, renderDeviceScript, scriptUrls } from '../../src/ipxe/index.js';
+import { renderChainScript, renderDeviceScript, renderLocalDiskScript, scriptUrls } from '../../src/ipxe/index.js';
 import { RenderError } from '../../src/errors.js';
 import { config, manifests, TOKEN } from './fixtures.js';
 
@@ -33,6 +33,10 @@ describe('device scripts (golden files)', () => {
 
   it('the MAC/UUID chain script', async () => {
     await expect(renderChainScript(config.server.publicUrl)).toMatchFileSnapshot('../golden/ipxe/chain.ipxe');
+  });
+
+  it('the local-disk script an installed device gets in place of its own', async () => {
+    await expect(renderLocalDiskScript('web-1')).toMatchFileSnapshot('../golden/ipxe/local-disk-web-1.ipxe');
   });
 });
 

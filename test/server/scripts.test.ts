@@ -5,7 +5,7 @@ import { Writable } from 'node:stream';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config/load.js';
-import { renderChainScript, renderDeviceScript } from '../../src/ipxe/index.js';
+import { renderChainScript, renderDeviceScript, renderLocalDiskScript } from '../../src/ipxe/index.js';
 import { manifestFile, readManifest } from '../../src/image/store.js';
 import { createApp } from '../../src/server/app.js';
 import { EventStore } from '../../src/events/store.js';
@@ -123,6 +123,29 @@ describe('per-device installer answers', () => {
       expect(text, path).toContain(`/events/web-1?token=${f.token('web-1')}`);
       expect(text, path).not.toContain(f.token('web-2'));
     }
+  });
+});
+
+describe('a device whose boot reported "installed"', () => {
+  it('gets the local-disk script in place of its own, by name and by MAC, until it is armed again', async () => {
+    const token = f.token('web-2');
+    const own = await (await fetch(`${f.url}/ipxe/web-2?token=${token}`)).text();
+    expect(own).toContain(`/assets/${f.kernel.sha256}/linux`);
+    const report = await fetch(`${f.url}/events/web-2?token=${token}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"state":"installed"}' });
+    expect(report.status).toBe(201);
+    for (const path of [`/ipxe/web-2?token=${token}`, '/ipxe/b4-96-91-aa-bb-03']) {
+      const res = await fetch(f.url + path);
+      expect(res.status, path).toBe(200);
+      expect(res.headers.get('cache-control'), path).toBe('no-store');
+      expect(await res.text(), path).toBe(renderLocalDiskScript('web-2'));
+    }
+    const events = f.server.context.events.list({ device: 'web-2' }).filter((e) => e.kind === 'script');
+    expect(events.at(-1)).toMatchObject({ path: '/ipxe/b4-96-91-aa-bb-03', message: 'installed: sent to its local disk' });
+    // another device's boot is untouched
+    expect(await (await fetch(`${f.url}/ipxe/web-1?token=${f.token('web-1')}`)).text()).toContain('/assets/');
+    // a new re-image arms a new boot: the installer again
+    const again = f.server.context.boots.arm('web-2').token;
+    expect(await (await fetch(`${f.url}/ipxe/web-2?token=${again}`)).text()).toBe(own.split(token).join(again));
   });
 });
 

@@ -2,12 +2,14 @@ import { describe, expect, it } from 'vitest';
 import { qemuArgs } from '../../src/vm/qemu-args.js';
 import type { QemuArgsInput } from '../../src/vm/qemu-args.js';
 import { UsageError } from '../../src/errors.js';
+import { userNetConfig } from '../../src/vm/user-net.js';
 
 const base: QemuArgsInput = {
   firmware: 'bios',
   bootUrl: 'http://10.0.2.2:8080/ipxe/web-1',
   ttyS0Log: '/run/vm/web-1/ttyS0.log',
   ttyS1Log: '/run/vm/web-1/ttyS1.log',
+  userNetConfig: '/run/vm/web-1/netdev.cfg',
 };
 
 // One argument per line; a line holding spaces would show that argv was joined somewhere.
@@ -50,14 +52,24 @@ describe('qemuArgs', () => {
     expect(qemuArgs({ ...base, bootFirst: 'disk' })).toEqual(qemuArgs(base));
   });
 
-  it('forwards the guest\'s SSH port from the namespace\'s loopback only', () => {
-    expect(qemuArgs({ ...base, sshHostPort: 2222 })).toContain('user,id=n0,bootfile=http://10.0.2.2:8080/ipxe/web-1,hostfwd=tcp:127.0.0.1:2222-:22');
+  it('keeps the boot URL (and its token) out of argv: user networking comes from the 0600 config file', async () => {
+    const url = `http://10.0.2.2:8080/ipxe/web-1?token=${'ab'.repeat(32)}`;
+    const args = qemuArgs({ ...base, bootUrl: url, sshHostPort: 2222 });
+    expect(args.join(' ')).not.toContain('token');
+    expect(args.slice(args.indexOf('-readconfig'), args.indexOf('-readconfig') + 2)).toEqual(['-readconfig', '/run/vm/web-1/netdev.cfg']);
+    await expect(userNetConfig({ id: 'n0', bootUrl: url, sshHostPort: 2222 })).toMatchFileSnapshot('../golden/qemu/netdev.cfg');
+    expect(() => qemuArgs({ ...base, userNetConfig: undefined })).toThrow(/userNetConfig/);
     expect(() => qemuArgs({ ...base, sshHostPort: 70_000 })).toThrow(/sshHostPort must be a TCP port/);
   });
 
-  it('doubles commas so a URL or path cannot inject QEMU options', () => {
-    const args = qemuArgs({ ...base, bootUrl: 'http://10.0.2.2:8080/ipxe/a,b', disk: '/tmp/x,format=raw' });
-    expect(args).toContain('user,id=n0,bootfile=http://10.0.2.2:8080/ipxe/a,,b');
+  it('a config value cannot break out of its quotes', () => {
+    expect(() => userNetConfig({ id: 'n0', bootUrl: 'http://x/"\n[netdev "x"]' })).toThrow(UsageError);
+    expect(() => userNetConfig({ id: 'n0', bootUrl: 'http://x/a\nb' })).toThrow(/line breaks/);
+    expect(() => userNetConfig({ id: 'n0', bootUrl: `http://x/${'a'.repeat(1001)}` })).toThrow(/at most/);
+  });
+
+  it('doubles commas so a path cannot inject QEMU options', () => {
+    const args = qemuArgs({ ...base, disk: '/tmp/x,format=raw' });
     expect(args).toContain('if=virtio,format=qcow2,file=/tmp/x,,format=raw');
   });
 

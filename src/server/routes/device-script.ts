@@ -4,11 +4,14 @@
  * Unknown devices and unarmed installer devices get the same 404; an unarmed RAM image its script
  * without answer URLs. The rendered bytes are cached per device until config, manifest or token change.
  * The Debian installer, which loads the DHCP boot file as a preseed, gets an empty one (installer-probe.ts).
+ * Once the armed boot has reported `installed`, the device gets a script that boots its local disk
+ * instead (ipxe/local-disk.ipxe): the installer's reboot lands on the disk even if always_pxe is still on.
  */
 import type { ServerResponse } from 'node:http';
 import { findDevice } from '../../config/lookup.js';
 import { NotBuiltError } from '../../errors.js';
 import { renderScriptFor } from '../../ipxe/for-device.js';
+import { renderLocalDiskScript } from '../../ipxe/local-disk.js';
 import { answerInstallerProbe } from '../installer-probe.js';
 import { authorizeScript } from '../answer-auth.js';
 import { requestMeta } from '../logging.js';
@@ -31,6 +34,13 @@ async function serveDeviceScript(call: RouteCall): Promise<void> {
     return sendError(res, 404, 'not found', call.route.errors);
   }
   const { token } = grant;
+  if (token !== undefined && ctx.boots.current(device.name)?.installedAt !== undefined) {
+    const body = Buffer.from(renderLocalDiskScript(device.name));
+    ctx.noteClient(client, device);
+    sendScript(res, body);
+    if (req.method === 'GET') ctx.events.record({ device: device.name, kind: 'script', path: `/ipxe/${key}`, bytes: body.length, client, message: 'installed: sent to its local disk' });
+    return;
+  }
   let manifest;
   try {
     manifest = await ctx.manifests.get(ctx.stateDir, device.image);

@@ -3,7 +3,7 @@
  * same as a form, at most 16 KiB. Needs a token of the device's armed boot (answer-auth.ts); without
  * it the answer is the same 404 as for a device that does not exist. Control bytes are stripped from
  * the message and facts (util/control.ts) before they are stored. A `booted` report ends the boot:
- * its tokens stop working.
+ * its tokens stop working. An `installed` report marks it: the device's script then boots its disk.
  */
 import { PHONE_HOME_STATES } from '../../events/types.js';
 import type { BootFacts, PhoneHomeState } from '../../events/types.js';
@@ -35,6 +35,7 @@ async function phoneHome(call: RouteCall): Promise<void> {
     ...(facts ? { facts } : {}),
   });
   if (body.state === 'booted') ctx.boots.end(device.name);
+  else if (body.state === 'installed') ctx.boots.markInstalled(device.name);
   sendJson(res, 201, { id: event.id });
 }
 
