@@ -9,6 +9,7 @@ import type { Mark, Owner } from './timeline.js';
 /** Mark names the run records and the phases read (one place, so the two cannot drift). */
 export const MARK = {
   started: 'reimage started',
+  cliFirstRequest: 'CLI\'s first request',
   urlsChecked: 'URLs checked',
   rebootAccepted: 'reboot accepted',
   vmStarted: 'device boots (VM started)',
@@ -80,7 +81,7 @@ export function installPhases(marks: readonly Mark[]): Phase[] {
 }
 
 export interface MetalbootShare {
-  /** CLI start → its first request to the server (a URL check). */
+  /** CLI start → its first request to the server (a URL check; the server log, else its first event). */
   readonly startupMs?: number;
   /** Its first request → the reboot accepted: URL checks and the Metal API calls. */
   readonly callsMs?: number;
@@ -93,7 +94,7 @@ export interface MetalbootShare {
 
 export function metalbootShare(marks: readonly Mark[], phases: readonly Phase[]): MetalbootShare {
   const first = firstSeen(marks);
-  const firstRequest = first(MARK.urlsChecked);
+  const firstRequest = first(MARK.cliFirstRequest) ?? first(MARK.urlsChecked);
   const accepted = first(MARK.rebootAccepted);
   const delivery = phases.find((p) => p.name === 'kernel+initrd delivery');
   const startupMs = firstRequest;

@@ -11,6 +11,7 @@
  * - Image-based install (`disk`): runs through the install, the reboot and the installed system's
  *   first boot, up to its own `booted` report (follow-install.ts).
  */
+import { readFile } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { BootEvent, BootFacts } from '../events/types.js';
 import { MetalbootError } from '../errors.js';
@@ -20,6 +21,7 @@ import type { RunningVm } from '../vm/vm.js';
 import { runCliInNetns } from './cli-in-netns.js';
 import { followConsole } from './follow-console.js';
 import { followInstall } from './follow-install.js';
+import { loggedRequests } from './server-log.js';
 import { MARK } from './phases.js';
 import { selfReporting } from './config-text.js';
 import type { Stack } from './stack.js';
@@ -161,6 +163,9 @@ export async function runReimageScenario(stack: Stack, options: ScenarioOptions)
     exitCode = await within(cli.exited, left(), null);
     const summary = parseSummary(stdout);
     for (const call of summary?.calls ?? []) marks.push({ phase: `API ${call.call}`, atMs: Date.parse(call.at) - started, owner: 'metalboot' });
+    // The server's request log: the CLI's first request (a URL check, HEAD, which records no boot event) ends its start-up.
+    const first = loggedRequests(await readFile(stack.serverLog, 'utf8').catch(() => '')).find((r) => r.arrivedAt >= started);
+    if (first) marks.push({ phase: MARK.cliFirstRequest, atMs: first.arrivedAt - started, owner: 'metalboot', detail: `${first.method} ${first.url} (server log)` });
     return { exitCode, stdout, stderr, marks, events, vm, ...(summary ? { summary } : {}), ...(booted ? { booted } : {}) };
   } finally {
     unsubscribe();

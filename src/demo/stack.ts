@@ -70,6 +70,8 @@ export interface Stack {
   readonly deviceId: string;
   readonly server: RunningServer;
   readonly serverSocket: string;
+  /** The server's request log (pino JSON lines). */
+  readonly serverLog: string;
   readonly guestPort: number;
   readonly sim: MetalSimulator;
   readonly apiSocket: string;
@@ -100,9 +102,10 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   const secret = await loadServerSecret(config.server.stateDir);
   const operatorToken = randomBytes(24).toString('hex');
   const serverSocket = join(options.dir, 'server.sock');
+  const serverLog = join(options.dir, 'server.log');
   const server = await startServer({
     config, secret, listen: false, socketPath: serverSocket, uploadToken: operatorToken,
-    logger: createLogger({ level: 'info', destination: join(options.dir, 'server.log') }),
+    logger: createLogger({ level: 'info', destination: serverLog }),
   });
   const runs: VmRun[] = [];
   // Set once the simulator exists: the bridge reads always_pxe as it is *now* at a guest reboot.
@@ -129,7 +132,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     api.listen(apiSocket, resolve);
   });
   return {
-    config, configFile, manifest, image, secret, operatorToken, device, deviceId, server, serverSocket, guestPort, sim, apiSocket, apiPort, bridge, runs,
+    config, configFile, manifest, image, secret, operatorToken, device, deviceId, server, serverSocket, serverLog, guestPort, sim, apiSocket, apiPort, bridge, runs,
     async close() {
       await bridge.stopAll();
       api.closeAllConnections();

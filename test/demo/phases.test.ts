@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { chooseCli } from '../../src/demo/cli-in-netns.js';
 import { MARK, formatPhases, installPhases, metalbootShare } from '../../src/demo/phases.js';
+import { loggedRequests } from '../../src/demo/server-log.js';
 import type { Mark } from '../../src/demo/timeline.js';
 
 /** A full run's marks as the scenario records them (out of order, one repeated, as a run can). */
@@ -60,6 +61,9 @@ describe('install phases', () => {
   it("counts metalboot's own share: CLI start-up to its first request, its URL checks and API calls, serving kernel and initrd", () => {
     const phases = installPhases(run);
     expect(metalbootShare(run, phases)).toEqual({ startupMs: 900, callsMs: 1500, servingMs: 6000, totalMs: 8400, runMs: 170000 });
+    // The server log's first request (a HEAD that records no boot event) wins over the first event.
+    const logged = [...run, { phase: MARK.cliFirstRequest, atMs: 700, owner: 'metalboot' as const }];
+    expect(metalbootShare(logged, phases)).toMatchObject({ startupMs: 700, callsMs: 1700 });
   });
 
   it('prints the phase table and the share', async () => {
@@ -68,6 +72,23 @@ describe('install phases', () => {
     const partial = installPhases(run.filter((m) => m.phase !== MARK.booted));
     expect(formatPhases(partial, metalbootShare(run, partial), 'tsx')).toMatch(/first boot +not seen/);
     expect(formatPhases(partial, metalbootShare(run, partial), 'tsx')).toContain('(the run did not reach "booted")');
+  });
+});
+
+describe("the server's request log", () => {
+  it('gives each request its arrival (time less duration), in order, and skips what is not a request line', () => {
+    const log = [
+      '{"level":30,"time":1000500,"id":"a-2","method":"GET","url":"/ipxe/web-1?token=REDACTED","status":200,"bytes":900,"ms":12.5,"msg":"request"}',
+      '{"level":30,"time":1000100,"id":"a-1","method":"HEAD","url":"/ipxe/web-1?token=REDACTED","status":200,"bytes":0,"ms":100,"msg":"request"}',
+      '{"level":30,"time":1000200,"msg":"listening"}',
+      'not json {',
+      '{"level":30,"time":"late","method":"GET","url":"/x","ms":1,"msg":"request"}',
+      '',
+    ].join('\n');
+    expect(loggedRequests(log)).toEqual([
+      { arrivedAt: 1000000, method: 'HEAD', url: '/ipxe/web-1?token=REDACTED', status: 200, ms: 100 },
+      { arrivedAt: 1000487.5, method: 'GET', url: '/ipxe/web-1?token=REDACTED', status: 200, ms: 12.5 },
+    ]);
   });
 });
 
