@@ -21,6 +21,8 @@ export interface FollowInstallInput {
   readonly left: () => number;
   /** The CLI has exited (it gives up on a "failed" report or its own timeout). */
   readonly cliDone: () => boolean;
+  /** What the CLI wrote to stderr so far (its phases, its error). */
+  readonly cliStderr: () => string;
   readonly installed: () => boolean;
   readonly booted: () => boolean;
   readonly loginPrompt: RegExp;
@@ -30,7 +32,7 @@ export interface FollowInstallInput {
 /** Resolves once `done()` holds; throws `what` when the deadline passes or the CLI exits first. */
 async function until(done: () => boolean, input: FollowInstallInput, what: string): Promise<void> {
   while (!done()) {
-    if (input.cliDone()) throw new MetalbootError(`metalboot reimage exited before ${what}`);
+    if (input.cliDone()) throw new MetalbootError(`metalboot reimage exited before ${what}:\n${input.cliStderr().trim().split('\n').slice(-15).join('\n')}`);
     if (input.left() <= 1_000) throw new MetalbootError(`timed out waiting for ${what}`);
     await sleep(200);
   }

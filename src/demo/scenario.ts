@@ -136,7 +136,7 @@ export async function runReimageScenario(stack: Stack, options: ScenarioOptions)
     const prompt = loginPrompt(stack.config.devices[stack.device]!.hostname);
     if (stack.image === 'disk') {
       await followInstall({
-        stack, vm, mark, left, cliDone: () => cli.isDone(), installed: () => installed, booted: () => booted !== undefined, loginPrompt: prompt,
+        stack, vm, mark, left, cliDone: () => cli.isDone(), cliStderr: () => stderr, installed: () => installed, booted: () => booted !== undefined, loginPrompt: prompt,
         ...(options.onConsole ? { onConsole: options.onConsole } : {}),
       });
     } else {
