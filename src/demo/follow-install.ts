@@ -63,6 +63,7 @@ export async function followInstall(input: FollowInstallInput): Promise<void> {
     // They settle before the prompt (they come before it on the console), or when the VM stops.
     void markWhenSeen(vm, /GNU GRUB/, input, MARK.grub, 'firmware');
     void markWhenSeen(vm, /Linux version (\S+)/, input, MARK.installedKernel, 'kernel', (m) => `Linux ${m[1] ?? '?'}`);
+    void markWhenSeen(vm, /systemd\[1\]: systemd (\S+) running|Welcome to .*Linux/, input, MARK.installedInit, 'kernel', (m) => (m[1] ? `systemd ${m[1]}` : m[0]));
     await vm.waitForConsole(input.loginPrompt, input.left());
     input.mark(MARK.loginPrompt, 'kernel', 'the installed system, from its disk');
     await until(input.booted, input, `the installed system's own "booted" report from ${stack.device}`);

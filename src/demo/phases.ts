@@ -23,6 +23,7 @@ export const MARK = {
   rebooted: 'rebooted (VM started again)',
   grub: 'GRUB on the console',
   installedKernel: 'installed kernel up',
+  installedInit: 'installed system\'s systemd started',
   loginPrompt: 'login prompt',
   booted: 'booted',
 } as const;
@@ -57,7 +58,7 @@ const PHASES: readonly PhaseSpec[] = [
   { name: 'disk image write', owner: 'kernel', until: 'the installer\'s "installed" report', end: (f) => f(MARK.installed) },
   { name: 'reboot', owner: 'platform', until: 'the VM started again', end: (f) => f(MARK.rebooted) },
   { name: 'firmware+GRUB', owner: 'firmware', until: '"Linux version" of the installed kernel on ttyS1', end: (f) => f(MARK.installedKernel) },
-  { name: 'installed kernel', owner: 'kernel', until: 'the login prompt (or "booted", if first)', end: (f) => earliest(f(MARK.loginPrompt), f(MARK.booted)) },
+  { name: 'installed kernel', owner: 'kernel', until: 'systemd starting on the installed root (ttyS1)', end: (f) => f(MARK.installedInit) ?? earliest(f(MARK.loginPrompt), f(MARK.booted)) },
   { name: 'first boot', owner: 'kernel', until: 'the installed system\'s own "booted" report', end: (f) => f(MARK.booted) },
 ];
 
@@ -81,7 +82,7 @@ export function installPhases(marks: readonly Mark[]): Phase[] {
 }
 
 export interface MetalbootShare {
-  /** CLI start → its first request to the server (a URL check; the server log, else its first event). */
+  /** CLI start → its first request (the simulator's API log; else its first URL check in the server log). */
   readonly startupMs?: number;
   /** Its first request → the reboot accepted: URL checks and the Metal API calls. */
   readonly callsMs?: number;

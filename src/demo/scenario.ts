@@ -120,8 +120,14 @@ export async function runReimageScenario(stack: Stack, options: ScenarioOptions)
   let vm: RunningVm | undefined;
   let exitCode: number | null = null;
   let accepted = false;
+  let requested = false;
   try {
     while (!(vm = stack.bridge.vm(stack.deviceId))) {
+      // The simulator's API log: the CLI's first request (it looks the device up) ends its start-up.
+      if (!requested && (requested = stack.sim.requests().length > 0)) {
+        const first = stack.sim.requests()[0]!;
+        mark(MARK.cliFirstRequest, 'metalboot', `${first.method} ${first.path.replace(stack.deviceId, '<id>')} (simulator API log)`);
+      }
       // The simulator's API log: the moment the device's reboot was accepted ends the API calls.
       if (!accepted && (accepted = rebootAccepted(stack))) mark(MARK.rebootAccepted, 'metalboot', 'POST …/actions {type: reboot} → 202 in the simulator\'s API log');
       if (cli.isDone() && (wait || (await cli.exited) !== 0)) throw new MetalbootError(`metalboot reimage exited before the device booted:\n${stderr.trim()}`);
@@ -163,9 +169,9 @@ export async function runReimageScenario(stack: Stack, options: ScenarioOptions)
     exitCode = await within(cli.exited, left(), null);
     const summary = parseSummary(stdout);
     for (const call of summary?.calls ?? []) marks.push({ phase: `API ${call.call}`, atMs: Date.parse(call.at) - started, owner: 'metalboot' });
-    // The server's request log: the CLI's first request (a URL check, HEAD, which records no boot event) ends its start-up.
-    const first = loggedRequests(await readFile(stack.serverLog, 'utf8').catch(() => '')).find((r) => r.arrivedAt >= started);
-    if (first) marks.push({ phase: MARK.cliFirstRequest, atMs: first.arrivedAt - started, owner: 'metalboot', detail: `${first.method} ${first.url} (server log)` });
+    // The server's request log: the CLI's URL checks are HEADs, which record no boot event.
+    const check = loggedRequests(await readFile(stack.serverLog, 'utf8').catch(() => '')).find((r) => r.arrivedAt >= started && r.method === 'HEAD');
+    if (check) marks.push({ phase: MARK.urlsChecked, atMs: check.arrivedAt - started, owner: 'metalboot', detail: `${check.method} ${check.url} (server log)` });
     return { exitCode, stdout, stderr, marks, events, vm, ...(summary ? { summary } : {}), ...(booted ? { booted } : {}) };
   } finally {
     unsubscribe();
