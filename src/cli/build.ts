@@ -40,13 +40,17 @@ export function registerBuild(program: Command, io: CliIo): void {
     .argument('<image>', 'image name from the config (images:)')
     .option('--out <dir>', 'state directory to write assets and the manifest to (default: server.state_dir)')
     .option('--json', 'print the manifest and its path as JSON')
-    .summary('build an image: kernel + initrd into the content-addressed store')
+    .summary('build an image: kernel + initrd (+ disk image) into the content-addressed store')
     .description(
       'Fetch (and verify) the kernel and initrd of an image, prepend early microcode, add overlays or the ' +
         'injected preseed, and store them by sha256 under <state_dir>/assets; then write <state_dir>/images/<image>.json. ' +
+        'Types rootfs and disk build from Debian packages with mmdebstrap (root, network; cached under <state_dir>/cache/ by ' +
+        'everything that decides the bytes): rootfs a RAM OS; disk a RAM installer plus the installed system\'s gzip\'d ' +
+        'disk image (GPT, GRUB for BIOS and UEFI, ext4 root), stored as asset disk.raw.gz and handed to the installer as ' +
+        'metalboot.disk=<url> on its kernel line. Step lines of these long builds go to stderr. ' +
         'A failed build leaves the previous manifest and assets untouched.',
     )
-    .addHelpText('after', '\nExamples:\n  metalboot build debian12\n  metalboot build lk --out ./dist-state --json')
+    .addHelpText('after', '\nExamples:\n  metalboot build debian12\n  metalboot build lk --out ./dist-state --json\n  metalboot build disk    # images: disk: {type: disk}: installer + disk image (4–6 min the first time)')
     .action(async (name: string, options: BuildCliOptions) => {
       const { buildImage } = await import('../image/build.js');
       const config = await loadConfigFromOptions(options, io.env);
@@ -63,7 +67,8 @@ export function registerBuild(program: Command, io: CliIo): void {
       for (const variant of Object.values(result.manifest.variants)) {
         if (!variant) continue;
         io.stdout.write(`  ${variant.arch}: ${variant.kernel.name} ${variant.kernel.sha256.slice(0, 12)} (${variant.kernel.size} B), ` +
-          `${variant.initrd.name} ${variant.initrd.sha256.slice(0, 12)} (${variant.initrd.size} B, ${variant.compression})\n`);
+          `${variant.initrd.name} ${variant.initrd.sha256.slice(0, 12)} (${variant.initrd.size} B, ${variant.compression})` +
+          `${variant.disk ? `, ${variant.disk.name} ${variant.disk.sha256.slice(0, 12)} (${variant.disk.size} B)` : ''}\n`);
       }
     });
   addConfigOption(command);

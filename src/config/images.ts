@@ -18,6 +18,7 @@ const KEYS: Readonly<Record<ImageType, readonly string[]>> = {
   linuxkit: [...COMMON_KEYS, 'yaml', 'output'],
   files: [...COMMON_KEYS, 'kernel', 'initrd', 'cmdline', 'variants'],
   rootfs: [...COMMON_KEYS, ...ROOTFS_KEYS],
+  disk: [...COMMON_KEYS, ...ROOTFS_KEYS],
 };
 
 export function readArch(where: Where, path: Path, value: unknown): Arch {
@@ -110,6 +111,11 @@ export function normalizeImage(where: Where, dir: string, name: string, raw: unk
       return { ...base, type, ...optional('yaml', yaml), ...optional('output', output) };
     }
     case 'rootfs':
+      return { ...base, type, ...readRootfsFields(where, path, map, dir) };
+    case 'disk':
+      if (arches.some((arch) => arch !== 'x86_64')) {
+        fail(where, [...path, 'arch'], 'a disk image is built for x86_64 only (its GRUB is i386-pc + x86_64-efi): remove "arch" or set it to x86_64');
+      }
       return { ...base, type, ...readRootfsFields(where, path, map, dir) };
     case 'files': {
       const variants = readFilesVariants(where, path, map, arches, dir);

@@ -11,7 +11,7 @@ export const ARCHES = ['x86_64', 'arm64'] as const;
 export type Arch = (typeof ARCHES)[number];
 
 /** Image types, listed once (type, config validator, manifest schema). */
-export const IMAGE_TYPES = ['debian', 'alma', 'linuxkit', 'files', 'rootfs'] as const;
+export const IMAGE_TYPES = ['debian', 'alma', 'linuxkit', 'files', 'rootfs', 'disk'] as const;
 export type ImageType = (typeof IMAGE_TYPES)[number];
 
 export type Firmware = 'bios' | 'uefi';
@@ -105,7 +105,16 @@ export interface RootfsImageConfig extends ImageConfigBase {
   readonly modules: readonly string[];
 }
 
-export type ImageConfig = DebianImageConfig | AlmaImageConfig | LinuxkitImageConfig | FilesImageConfig | RootfsImageConfig;
+/**
+ * An image-based install (src/image/disk/): a RAM installer (the rootfs machinery) that writes a
+ * disk image of an installed Debian (GPT, BIOS + UEFI GRUB, ext4 root) to the device's disk.
+ * Same fields as rootfs: `packages` are the INSTALLED system's extras, `modules` the installer's. x86_64 only.
+ */
+export interface DiskImageConfig extends Omit<RootfsImageConfig, 'type'> {
+  readonly type: 'disk';
+}
+
+export type ImageConfig = DebianImageConfig | AlmaImageConfig | LinuxkitImageConfig | FilesImageConfig | RootfsImageConfig | DiskImageConfig;
 
 export type AlwaysPxe = 'auto' | boolean;
 

@@ -145,6 +145,16 @@ export const PACKAGE_GROUPS: readonly PackageGroup[] = [
     ],
   },
   {
+    purpose: 'disk images (type: disk): sfdisk writes the GPT, mkfs.vfat and mtools the ESP without a loop device or mount (mkfs.ext4 -d the root)',
+    neededBy: ['tests', 'demo'],
+    packages: [
+      { name: 'fdisk', proves: ['/usr/sbin/sfdisk'] },
+      { name: 'dosfstools', proves: ['/usr/sbin/mkfs.vfat'] },
+      { name: 'mtools', proves: [bin('mcopy'), bin('mmd')] },
+      { name: 'e2fsprogs', proves: ['/usr/sbin/mkfs.ext4'] },
+    ],
+  },
+  {
     purpose: 'the dashboard\'s browser tests: headless Chromium driven by playwright-core (no browser download from npm)',
     neededBy: ['tests'],
     packages: [{ name: 'chromium', proves: [bin('chromium')], optional: true }],

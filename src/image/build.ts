@@ -6,6 +6,7 @@
 import type { Config, ImageConfig } from '../config/types.js';
 import { almaVariants } from './alma.js';
 import { debianVariants } from './debian.js';
+import { diskVariants } from './disk/build.js';
 import type { DownloadProgress } from './download.js';
 import { filesVariants } from './files.js';
 import { linuxkitVariants } from './linuxkit.js';
@@ -24,7 +25,7 @@ export interface BuildOptions {
   readonly onProgress?: (progress: DownloadProgress) => void;
   /** The `linuxkit` binary (default: `linuxkit` on PATH). */
   readonly linuxkitBin?: string;
-  /** Step lines of long builds (rootfs): default stderr. */
+  /** Step lines of long builds (rootfs, disk): default stderr. */
   readonly log?: (line: string) => void;
 }
 
@@ -34,7 +35,11 @@ export interface BuildResult {
 }
 
 export function isInstaller(image: ImageConfig): boolean {
-  return image.type === 'debian' || image.type === 'alma';
+  return image.type === 'debian' || image.type === 'alma' || image.type === 'disk';
+}
+
+function buildLog(options: BuildOptions): (line: string) => void {
+  return options.log ?? ((line) => process.stderr.write(`${line}\n`));
 }
 
 async function resolveVariants(ctx: FetchContext, image: ImageConfig, options: BuildOptions): Promise<VariantInput[]> {
@@ -43,7 +48,8 @@ async function resolveVariants(ctx: FetchContext, image: ImageConfig, options: B
     case 'debian': return debianVariants(ctx, image);
     case 'alma': return almaVariants(ctx, image);
     case 'linuxkit': return linuxkitVariants(ctx, image, options.linuxkitBin ?? 'linuxkit');
-    case 'rootfs': return rootfsVariants(ctx, image, options.log ?? ((line) => process.stderr.write(`${line}\n`)));
+    case 'rootfs': return rootfsVariants(ctx, image, buildLog(options));
+    case 'disk': return diskVariants(ctx, image, buildLog(options));
   }
 }
 

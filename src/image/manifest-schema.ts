@@ -31,7 +31,7 @@ const assetSchema: JSONSchemaType<AssetRef> = {
 function variantSchema(arch: Arch): JSONSchemaType<ManifestVariant> {
   return {
     type: 'object',
-    description: `the ${arch} variant (arch, kernel, initrd, compression, cmdline)`,
+    description: `the ${arch} variant (arch, kernel, initrd, compression, cmdline; disk for type disk)`,
     required: ['arch', 'kernel', 'initrd', 'compression', 'cmdline'],
     properties: {
       arch: { type: 'string', const: arch, description: arch } as JSONSchemaType<ManifestVariant>['properties']['arch'],
@@ -39,6 +39,8 @@ function variantSchema(arch: Arch): JSONSchemaType<ManifestVariant> {
       initrd: assetSchema,
       compression: { type: 'string', enum: COMPRESSIONS, description: `one of ${COMPRESSIONS.join(', ')}` },
       cmdline: { type: 'array', items: { type: 'string', description: 'a string' }, description: 'a list of strings' },
+      // optional, never null: the type says `disk?: AssetRef`, which JSONSchemaType would spell as nullable
+      disk: { ...assetSchema, description: 'the disk image (type disk): an object with name, sha256 and size' } as unknown as JSONSchemaType<ManifestVariant>['properties']['disk'],
     },
   };
 }

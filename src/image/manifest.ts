@@ -28,13 +28,15 @@ export interface ManifestVariant {
    * The console argument and `initrd=` are added by the renderer, not stored here.
    */
   readonly cmdline: readonly string[];
+  /** type disk: the installed system's gzip'd raw disk image, which the installer writes to the disk. */
+  readonly disk?: AssetRef;
 }
 
 export interface ImageManifest {
   readonly schema: typeof MANIFEST_SCHEMA;
   readonly name: string;
   readonly type: ImageType;
-  /** True for images that install to disk (debian, alma): always_pxe goes back off after success. */
+  /** True for images that install to disk (debian, alma, disk): always_pxe goes back off after success. */
   readonly installer: boolean;
   readonly variants: Readonly<Partial<Record<Arch, ManifestVariant>>>;
 }
@@ -43,11 +45,11 @@ export function assetPath(asset: AssetRef): string {
   return `/assets/${asset.sha256}/${asset.name}`;
 }
 
-/** Kernel and initrd of every variant, once per (sha256, name). */
+/** Kernel, initrd (and disk image) of every variant, once per (sha256, name). */
 export function uniqueAssets(manifest: ImageManifest): AssetRef[] {
   const seen = new Map<string, AssetRef>();
   for (const variant of Object.values(manifest.variants)) {
-    for (const asset of [variant!.kernel, variant!.initrd]) seen.set(`${asset.sha256}/${asset.name}`, asset);
+    for (const asset of [variant!.kernel, variant!.initrd, ...(variant!.disk ? [variant!.disk] : [])]) seen.set(`${asset.sha256}/${asset.name}`, asset);
   }
   return [...seen.values()];
 }

@@ -12,6 +12,8 @@ import { verifyInitrd } from '../initrd/verify.js';
 import { MetalbootError } from '../errors.js';
 import { addAssetFromSegments } from './segment-writer.js';
 import type { ManifestVariant } from './manifest.js';
+import { assetPath } from './manifest.js';
+import { DISK_ASSET_NAME, DISK_KERNEL_ARG } from './disk/packages.js';
 import { addAssetFromFile } from './store.js';
 
 export interface VariantInput {
@@ -22,6 +24,8 @@ export interface VariantInput {
   readonly kernelName: string;
   readonly initrdName: string;
   readonly cmdline: readonly string[];
+  /** type disk: the gzip'd disk image the installer writes (stored as an asset, its URL on the kernel line). */
+  readonly disk?: string;
   /** Builder-specific files unpacked over the initrd (e.g. /preseed.cfg); they win over the image's overlay. */
   readonly extraOverlay?: readonly CpioEntry[];
 }
@@ -42,7 +46,12 @@ export async function storeVariant(stateDir: string, image: ImageConfig, input: 
   const kernel = await addAssetFromFile(stateDir, input.kernel, input.kernelName);
   const early = image.microcode && input.arch === 'x86_64' ? await microcodeEntries(image.microcode) : [];
   const overlay = [...(image.overlay ? await entriesFromDir(image.overlay) : []), ...(input.extraOverlay ?? [])];
-  const common = { arch: input.arch, kernel, cmdline: [...input.cmdline] };
+  const disk = input.disk === undefined ? undefined : await addAssetFromFile(stateDir, input.disk, DISK_ASSET_NAME);
+  const common = {
+    arch: input.arch, kernel,
+    cmdline: [...input.cmdline, ...(disk ? [`${DISK_KERNEL_ARG}={{base_url}}${assetPath(disk)}`] : [])],
+    ...(disk ? { disk } : {}),
+  };
   const plan = await planCompose({
     base: input.initrd,
     early,

@@ -41,9 +41,10 @@ export const EFI_DEVICE_DATA_NAME = 'device-data';
  * Image types that boot into a system reading /etc/metalboot/device.json: their script loads the
  * device's data (GET /device-data/<device>.cpio, contract C) as a second initrd after the image's
  * own; the kernel unpacks both into one root file system, later files winning. LinuxKit's init
- * copies that root too, so the file is there for an onboot reader (docs/rootfs.md#linuxkit).
+ * copies that root too, so the file is there for an onboot reader (docs/rootfs.md#linuxkit). A disk
+ * image's installer reads it for the report URL and copies it into the installed root (docs/install.md).
  */
-export const DEVICE_DATA_TYPES: readonly ImageConfig['type'][] = ['rootfs', 'linuxkit'];
+export const DEVICE_DATA_TYPES: readonly ImageConfig['type'][] = ['rootfs', 'linuxkit', 'disk'];
 
 export function renderDeviceScript(input: RenderDeviceInput): string {
   const { device, image, manifest } = input;

@@ -41,7 +41,7 @@ describe('config errors name the file, the line, the field, the value and what i
     [
       'an unknown image type',
       `images:\n  deb:\n    type: ubuntu\n`,
-      `${FILE}:3: images.deb.type: expected one of debian, alma, linuxkit, files, rootfs, got "ubuntu"`,
+      `${FILE}:3: images.deb.type: expected one of debian, alma, linuxkit, files, rootfs, disk, got "ubuntu"`,
     ],
     [
       'an unknown architecture',

@@ -1,19 +1,22 @@
 /**
- * An IMAGE-BASED install, end to end (`npm run test:install`; `npm test` leaves it out):
- * `metalboot reimage web-1 --provider metal --wait`, the real CLI, against the Metal simulator whose
- * device is a QEMU VM (BIOS, two virtio NICs behind the LACP test switch, a 4 GB disk).
+ * An IMAGE-BASED install, end to end (`npm run test:install`; `npm test` leaves it out), once with
+ * BIOS (SeaBIOS) and once with UEFI (OVMF): `metalboot reimage web-1 --provider metal --wait`, the
+ * real CLI, against the Metal simulator whose device is a QEMU VM (two virtio NICs behind the LACP
+ * test switch, a 4 GB disk). METALBOOT_INSTALL_FIRMWARE=bios|uefi runs one of them.
  *
- * The device's image is a RAM installer: the RAM image's kernel and initrd plus a third small
- * initrd (test/fixtures/disk-install/installer) whose unit streams the installed system's disk
- * image from the server's /assets to /dev/vda, carries the device's data into the installed root,
- * posts "installed" and reboots (the RAM image's own "booted" report is masked there). The CLI then
- * turns always_pxe off, so the reboot lands on the disk: GRUB on ttyS1, Debian 12 with
- * systemd-networkd and the RAM image's metalboot units, which bond the NICs and post "booted".
+ * The device's image is the product's `type: disk` (test/fixtures/disk-image.yaml, built by
+ * `buildImage` in the global setup, test/setup/disk-image.ts; its manifest is served as built): a RAM
+ * installer whose metalboot-install unit (metalboot.disk=<url> on its kernel line) streams the
+ * installed system's disk image from the server's /assets to the first disk, grows the root to the
+ * end of it, carries the device's data into the installed root, posts "installed" and reboots (its
+ * "booted" report does not run on such a boot). The CLI then turns always_pxe off, so the reboot
+ * lands on the disk: GRUB on ttyS1 (BIOS boot partition or the ESP), Debian 12 with
+ * systemd-networkd and the metalboot units, which bond the NICs and post "booted".
  *
  * Passes only on what the system produced: the server's events (fetches and the device's own
  * reports with their facts), the simulator's API log, the consoles of both boots, and the kernel's
- * view read back over SSH with the device's key. Needs root, QEMU, dnsmasq, python3, mmdebstrap and
- * the RAM image (test/setup/artifacts.ts); builds the disk image once into the test cache.
+ * view read back over SSH with the device's key. Needs root, QEMU, dnsmasq, python3 and the disk
+ * image (its global setup builds it once into the test cache).
  */
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
@@ -28,10 +31,11 @@ import { loadServerSecret } from '../../src/config/secret.js';
 import { cliArgv } from '../../src/demo/cli-in-netns.js';
 import { followConsole } from '../../src/demo/follow-console.js';
 import type { BootEvent } from '../../src/events/types.js';
+import type { Firmware } from '../../src/config/types.js';
+import type { AssetRef, ImageManifest } from '../../src/image/manifest.js';
 import { assetPath } from '../../src/image/manifest.js';
 import { addAssetFromFile, assetFile, readManifest, writeManifest } from '../../src/image/store.js';
 import { SHIPPED_DIR } from '../../src/image/rootfs/shipped.js';
-import { PACKAGE_ROOT } from '../../src/paths.js';
 import type { ReimageSummary } from '../../src/reimage/types.js';
 import { createSimBridge } from '../../src/sim/bridge/vm-bridge.js';
 import type { SimBridge } from '../../src/sim/bridge/vm-bridge.js';
@@ -41,16 +45,14 @@ import { createLogger, startServer } from '../../src/server/index.js';
 import type { RunningServer } from '../../src/server/index.js';
 import { consoleText } from '../../src/vm/console-text.js';
 import { spawnInNetns } from '../../src/vm/netns.js';
-import { rootfsTestState, testCacheDir } from '../setup/cache.js';
+import { diskTestState } from '../setup/cache.js';
 import { BRIDGE_ADDRESS, HTTP_PORT, SWITCH_MAC, TAPS, lacpNetLaunch } from '../e2e/helpers/lacp-net.js';
 import { leasedAddress } from '../e2e/helpers/ram-boot.js';
-import { diskImage } from './helpers/disk-image.js';
 
 /** The server's METALBOOT_TOKEN: `reimage --wait` follows the boot events with it. */
 const OPERATOR_TOKEN = 'install-e2e-operator-token';
 
-const STATE = rootfsTestState();
-const INSTALLER_TREE = join(PACKAGE_ROOT, 'test/fixtures/disk-install/installer');
+const STATE = diskTestState();
 const LIB = join(SHIPPED_DIR, 'usr/lib/metalboot');
 const DEVICE = 'web-1';
 const MACS = ['52:54:00:6d:69:01', '52:54:00:6d:69:02'] as const;
@@ -59,11 +61,11 @@ const TIMEOUT_MS = 1_500_000;
 
 async function skipReason(): Promise<string | undefined> {
   if (process.getuid?.() !== 0) return 'not root (namespaces, taps, QEMU and mmdebstrap need root here)';
-  for (const program of ['qemu-system-x86_64', 'dnsmasq', 'jq', 'ssh', 'nsenter', 'mmdebstrap', 'cpio', 'gzip']) {
+  for (const program of ['qemu-system-x86_64', 'dnsmasq', 'jq', 'ssh', 'nsenter']) {
     if ((await execa('sh', ['-c', `command -v ${program}`], { reject: false })).exitCode !== 0) return `missing ${program}`;
   }
   if (!existsSync('/usr/bin/python3')) return 'missing /usr/bin/python3 (the LACP test switch)';
-  if (!existsSync(join(STATE, 'images/ram.json'))) return `no rootfs image built in ${STATE}: run npm test as root once (its global setup builds it)`;
+  if (!existsSync(join(STATE, 'images/disk.json'))) return `no disk image built in ${STATE}: run npm run test:install as root (its global setup builds it)`;
   return undefined;
 }
 
@@ -72,7 +74,20 @@ if (reason) console.warn(`[skip] image-based install: ${reason}`);
 
 interface Timed { readonly at: number }
 
-describe.skipIf(reason !== undefined)('image-based install: reimage → RAM installer writes the disk → reboot → installed Debian reports "booted"', () => {
+const FIRMWARES = (['bios', 'uefi'] as const).filter((f) => [undefined, '', f].includes(process.env.METALBOOT_INSTALL_FIRMWARE));
+
+/** The built image as the product made it, into this run's state dir: the same manifest, the same assets. */
+async function copyImage(stateDir: string): Promise<ImageManifest> {
+  const manifest = await readManifest(STATE, 'disk');
+  const copy = (asset: AssetRef) => addAssetFromFile(stateDir, assetFile(STATE, asset.sha256), asset.name);
+  for (const variant of Object.values(manifest.variants)) {
+    for (const asset of [variant!.kernel, variant!.initrd, ...(variant!.disk ? [variant!.disk] : [])]) await copy(asset);
+  }
+  await writeManifest(stateDir, manifest);
+  return manifest;
+}
+
+(reason === undefined ? describe : describe.skip).each(FIRMWARES)('image-based install (%s): reimage → RAM installer writes the disk → reboot → installed Debian reports "booted"', (firmware: Firmware) => {
   let dir: string;
   let server: RunningServer;
   let sim: MetalSimulator;
@@ -89,22 +104,9 @@ describe.skipIf(reason !== undefined)('image-based install: reimage → RAM inst
 
   beforeAll(async () => {
     dir = await mkdtemp('/tmp/mbi-'); // short: unix socket paths live here
-    const disk = await diskImage(testCacheDir());
     const stateDir = join(dir, 'state');
-    const ram = (await readManifest(STATE, 'ram')).variants.x86_64!;
-    // The installer's initrd: the RAM image's, then the installer's own archive (the kernel unpacks both).
-    const installerCpio = join(dir, 'installer.cpio');
-    await execa('sh', ['-c', 'cd "$1" && find . | LC_ALL=C sort | cpio --quiet -o -H newc -R 0:0 > "$2"', 'sh', INSTALLER_TREE, installerCpio]);
-    const ramInitrd = await readFile(assetFile(STATE, ram.initrd.sha256));
-    await writeFile(join(dir, 'initrd'), Buffer.concat([ramInitrd, Buffer.alloc((4 - (ramInitrd.length % 4)) % 4), await readFile(installerCpio)]));
-    const kernel = await addAssetFromFile(stateDir, assetFile(STATE, ram.kernel.sha256), ram.kernel.name);
-    const initrd = await addAssetFromFile(stateDir, join(dir, 'initrd'), 'installer.cpio.zst');
-    const diskAsset = await addAssetFromFile(stateDir, disk, 'disk.raw.gz');
-    diskAssetPath = assetPath(diskAsset);
-    await writeManifest(stateDir, {
-      schema: 1, name: 'disk', type: 'rootfs', installer: true,
-      variants: { x86_64: { ...ram, kernel, initrd, cmdline: [`metalboot.disk={{base_url}}${diskAssetPath}`] } },
-    });
+    const manifest = await copyImage(stateDir);
+    diskAssetPath = assetPath(manifest.variants.x86_64!.disk!);
 
     await execa('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', 'install-e2e', '-f', join(dir, 'id')]);
     const publicKey = (await readFile(join(dir, 'id.pub'), 'utf8')).trim();
@@ -112,8 +114,8 @@ describe.skipIf(reason !== undefined)('image-based install: reimage → RAM inst
     const configFile = join(dir, 'metalboot.yaml');
     await writeFile(configFile, [
       'server:', `  public_url: http://${BRIDGE_ADDRESS}:${HTTP_PORT}`, `  state_dir: ${stateDir}`,
-      'images:', '  disk:', '    type: rootfs',
-      'devices:', `  ${DEVICE}:`, `    metal_id: ${deviceId}`, '    image: disk', '    firmware: bios',
+      'images:', '  disk:', '    type: disk',
+      'devices:', `  ${DEVICE}:`, `    metal_id: ${deviceId}`, '    image: disk', `    firmware: ${firmware}`,
       `    macs: [${MACS.join(', ')}]`, `    ssh_keys: [${JSON.stringify(publicKey)}]`, '',
     ].join('\n'));
     const config = await loadConfig(configFile);
@@ -124,7 +126,7 @@ describe.skipIf(reason !== undefined)('image-based install: reimage → RAM inst
 
     const scriptUrl = `http://${BRIDGE_ADDRESS}:${HTTP_PORT}/ipxe/${DEVICE}`;
     bridge = createSimBridge({
-      serverSocket, workRoot: join(dir, 'vms'), firmware: 'bios', diskGb: 4, memoryMb: 1024, timeoutMs: TIMEOUT_MS,
+      serverSocket, workRoot: join(dir, 'vms'), firmware, diskGb: 4, memoryMb: 1024, timeoutMs: TIMEOUT_MS,
       current: (id) => sim.device(id),
       network: {
         serverHost: BRIDGE_ADDRESS,
@@ -162,7 +164,7 @@ describe.skipIf(reason !== undefined)('image-based install: reimage → RAM inst
       summary = undefined;
     }
     const at = (pred: (e: BootEvent) => boolean) => events.find(pred)?.at;
-    console.log(`[install e2e] CLI exit ${exitCode} after ${Date.now() - started} ms; installed at ${at((e) => e.state === 'installed')} ms, booted at ${at((e) => e.state === 'booted')} ms (BIOS, TCG, 2 vCPUs)`);
+    console.log(`[install e2e] CLI exit ${exitCode} after ${Date.now() - started} ms; installed at ${at((e) => e.state === 'installed')} ms, booted at ${at((e) => e.state === 'booted')} ms (${firmware}, TCG, 2 vCPUs)`);
   }, TIMEOUT_MS + 900_000);
 
   afterAll(async () => {
@@ -211,6 +213,8 @@ describe.skipIf(reason !== undefined)('image-based install: reimage → RAM inst
   it('the installed system booted GRUB on ttyS1 and its kernel from the disk, and shows "web-1 login:"', () => {
     expect(consoles.length, evidence()).toBeGreaterThanOrEqual(2);
     const installer = consoleText(consoles[0]!);
+    expect(installer).toContain('metalboot-install: writing http://');
+    expect(installer).toContain('metalboot-install: growing the root partition /dev/vda3 to the end of /dev/vda');
     expect(installer).toContain('metalboot-install: installed; rebooting into the disk');
     const installed = consoleText(consoles.at(-1)!);
     expect(installed).toContain('GNU GRUB');
@@ -228,17 +232,18 @@ describe.skipIf(reason !== undefined)('image-based install: reimage → RAM inst
     expect(facts!.bond.slaves.map((s) => s.mac).sort()).toEqual([...MACS]);
   });
 
-  it('over SSH with the device\'s key: the root is the disk, bond0 is 802.3ad with both slaves, the console is ttyS1', async () => {
+  it(`over SSH with the device's key: the root is the disk and fills it, bond0 is 802.3ad with both slaves, the console is ttyS1, booted by ${firmware}`, async () => {
     const vm = bridge.vm(deviceId);
     expect(vm?.pid, evidence()).toBeDefined();
     const address = await leasedAddress(join(dir, 'vms', DEVICE), MACS[0]);
     expect(address, evidence()).toMatch(/^10\.77\.0\.\d+$/);
     const ssh = await execa('nsenter', [`--net=/proc/${vm!.pid}/ns/net`,
       'ssh', '-i', join(dir, 'id'), '-o', 'BatchMode=yes', '-o', 'StrictHostKeyChecking=no', '-o', 'UserKnownHostsFile=/dev/null', '-o', 'ConnectTimeout=20',
-      `root@${address}`, 'hostname; echo @@; cat /proc/net/bonding/bond0; echo @@; cat /proc/cmdline; echo @@; findmnt -n -o SOURCE /',
+      `root@${address}`, 'hostname; echo @@; cat /proc/net/bonding/bond0; echo @@; cat /proc/cmdline; echo @@; findmnt -n -o SOURCE /; echo @@; ' +
+        'lsblk -bdno SIZE /dev/vda; echo @@; df -B1 --output=size / | tail -n 1; echo @@; if [ -d /sys/firmware/efi ]; then echo uefi; else echo bios; fi',
     ], { reject: false, timeout: 90_000 });
     expect(ssh.exitCode, String(ssh.stderr)).toBe(0);
-    const [hostname, bonding, cmdline, rootSource] = String(ssh.stdout).split('\n@@\n');
+    const [hostname, bonding, cmdline, rootSource, diskBytes, rootBytes, booted] = String(ssh.stdout).split('\n@@\n');
     expect(hostname?.trim()).toBe(DEVICE);
     expect(bonding).toContain('Bonding Mode: IEEE 802.3ad Dynamic link aggregation');
     expect(bonding).toContain('Transmit Hash Policy: layer3+4');
@@ -248,6 +253,10 @@ describe.skipIf(reason !== undefined)('image-based install: reimage → RAM inst
     expect(bond).toMatchObject({ mode: '802.3ad', partner_mac: SWITCH_MAC, settled: true });
     expect(bond.slaves.map((s) => s.mac).sort()).toEqual([...MACS]);
     expect(cmdline).toContain('console=ttyS1,115200n8');
-    expect(rootSource?.trim()).toBe('/dev/vda1');
+    expect(rootSource?.trim()).toBe('/dev/vda3');
+    // the installer grew the root (a ~1 GiB file system in the image) to the end of the 4 GB disk
+    expect(Number(diskBytes)).toBe(4 * 1024 ** 3);
+    expect(Number(rootBytes), `root ${rootBytes} of disk ${diskBytes}`).toBeGreaterThan(3 * 1024 ** 3);
+    expect(booted?.trim()).toBe(firmware);
   }, 120_000);
 });

@@ -13,3 +13,8 @@ export function testCacheDir(env: NodeJS.ProcessEnv = process.env): string {
 export function rootfsTestState(env: NodeJS.ProcessEnv = process.env): string {
   return join(testCacheDir(env), 'rootfs-state');
 }
+
+/** The state dir holding the `disk` image the install e2e uses (built by test/setup/disk-image.ts). */
+export function diskTestState(env: NodeJS.ProcessEnv = process.env): string {
+  return join(testCacheDir(env), 'disk-state');
+}

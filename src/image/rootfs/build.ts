@@ -7,9 +7,7 @@
  */
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { execa } from 'execa';
 import type { Arch, RootfsImageConfig } from '../../config/types.js';
-import { BuildError } from '../../errors.js';
 import { DEBIAN_ARCH } from '../debian.js';
 import type { FetchContext } from '../source.js';
 import { tmpPath } from '../store.js';
@@ -20,6 +18,7 @@ import { rootfsCacheKey } from './cache-key.js';
 import { DISABLED_UNITS, ENABLED_UNITS, MASKED_UNITS, finishRootfs } from './finish.js';
 import { checkBuildHost } from './host.js';
 import { mmdebstrapArgs } from './mmdebstrap-args.js';
+import { runMmdebstrap, stopwatch } from './mmdebstrap-run.js';
 import { NO_INITRAMFS_PACKAGE, buildNoInitramfsDeb } from './no-initramfs.js';
 import { DEFAULT_MODULES, DPKG_PATH_FILTERS, packageSet } from './packages.js';
 import { ZSTD_ARGS, packRootfs } from './pack.js';
@@ -29,7 +28,9 @@ import { fetchMirrorRelease } from './release.js';
 import type { ShippedEntry } from './shipped.js';
 import { readShipped, shippedDigest } from './shipped.js';
 
-export type BuildLog = (line: string) => void;
+import type { BuildLog } from './mmdebstrap-run.js';
+
+export type { BuildLog } from './mmdebstrap-run.js';
 
 /** What a finished build records next to its kernel and initramfs (build.json). */
 export interface RootfsBuildRecord {
@@ -138,24 +139,6 @@ async function buildArch(ctx: FetchContext, image: RootfsImageConfig, plan: Arch
   }
 }
 
-async function runMmdebstrap(args: string[], epoch: number, log: BuildLog): Promise<void> {
-  const tail: string[] = [];
-  const child = execa('mmdebstrap', args, { env: { SOURCE_DATE_EPOCH: String(epoch) }, all: true, buffer: false, reject: false, stdin: 'ignore' });
-  for await (const line of child.iterable({ from: 'all' })) {
-    const text = String(line);
-    tail.push(text);
-    if (tail.length > 20) tail.shift();
-    if (/^[IWE]: /.test(text)) log(`mmdebstrap: ${text}`);
-  }
-  const result = await child;
-  if ((result as { code?: string }).code === 'ENOENT') throw new BuildError('mmdebstrap is not installed: it builds rootfs images', { hint: 'apt-get install mmdebstrap' });
-  if (result.exitCode !== 0) {
-    throw new BuildError(`mmdebstrap failed (exit ${result.exitCode ?? result.signal}): ${tail.slice(-5).join(' / ')}`, {
-      hint: 'check the package names (images.*.packages), the suite and the mirror; the previous image still serves',
-    });
-  }
-}
-
 async function installedPackages(root: string): Promise<string> {
   const status = await readFile(join(root, 'var/lib/dpkg/status'), 'utf8');
   const lines = status.split('\n\n').flatMap((stanza) => {
@@ -167,18 +150,6 @@ async function installedPackages(root: string): Promise<string> {
   return `${lines.sort().join('\n')}\n`;
 }
 
-function stopwatch(): { lap: () => number } {
-  let last = Date.now();
-  return {
-    lap: () => {
-      const now = Date.now();
-      const seconds = Math.round((now - last) / 100) / 10;
-      last = now;
-      return seconds;
-    },
-  };
-}
-
-function mib(bytes: number): string {
+export function mib(bytes: number): string {
   return `${(bytes / (1 << 20)).toFixed(1)} MiB`;
 }

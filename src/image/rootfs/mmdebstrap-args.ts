@@ -15,6 +15,8 @@ export interface MmdebstrapInput {
   /** Local .deb files installed too (the initramfs-tool stand-in). */
   readonly localDebs: readonly string[];
   readonly target: string;
+  /** dpkg path filters (default DPKG_PATH_FILTERS: a RAM OS's). */
+  readonly dpkgFilters?: readonly string[];
 }
 
 export const MMDEBSTRAP_HOOKS = '/usr/share/mmdebstrap/hooks';
@@ -28,7 +30,7 @@ export function mmdebstrapArgs(input: MmdebstrapInput): string[] {
     `--components=${input.components.join(',')}`,
     '--aptopt=APT::Install-Recommends "false"',
     '--aptopt=Acquire::Languages "none"',
-    ...DPKG_PATH_FILTERS.map((filter) => `--dpkgopt=${filter}`),
+    ...(input.dpkgFilters ?? DPKG_PATH_FILTERS).map((filter) => `--dpkgopt=${filter}`),
     // merged /usr without the usrmerge package (which pulls in perl)
     `--hook-dir=${MMDEBSTRAP_HOOKS}/maybe-merged-usr`,
     // makes local .deb files given to --include visible inside the chroot
