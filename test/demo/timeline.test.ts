@@ -1,4 +1,7 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { PACKAGE_ROOT } from '../../src/paths.js';
 import { parseConfig } from '../../src/config/load.js';
 import { redactTokens } from '../../src/config/device-token.js';
 import { demoConfigYaml } from '../../src/demo/config-text.js';
@@ -47,6 +50,15 @@ describe('demo pieces', () => {
     const loaded = parseConfig(text, '/tmp/metalboot.yaml');
     expect(loaded.images.ram).toMatchObject({ type: 'rootfs', suite: 'bookworm', mirror: 'http://deb.debian.org/debian' });
     expect(loaded.devices['web-1']).toMatchObject({ image: 'ram', macs: ['52:54:00:6d:62:01'], bond: { mode: 'active-backup' } });
+  });
+
+  it('generates the image-based install config (--full): type disk with the install fixture\'s fields (one build serves both), one NIC, active-backup', async () => {
+    const text = demoConfigYaml({ stateDir: '/var/cache/metalboot/demo-state', guestPort: 8080, device: 'web-1', metalId: '6f9d3b5e-0000-4000-8000-000000000001', macs: ['52:54:00:6d:62:01'], netbootDir: '/unused', firmware: 'uefi', image: 'disk' });
+    const loaded = parseConfig(text, '/tmp/metalboot.yaml');
+    const fixture = parseConfig(await readFile(join(PACKAGE_ROOT, 'test/fixtures/disk-image.yaml'), 'utf8'), 'disk-image.yaml');
+    expect(loaded.images.disk).toEqual(fixture.images.disk);
+    expect(loaded.images.disk).toMatchObject({ type: 'disk', suite: 'bookworm', mirror: 'http://deb.debian.org/debian' });
+    expect(loaded.devices['web-1']).toMatchObject({ image: 'disk', firmware: 'uefi', macs: ['52:54:00:6d:62:01'], bond: { mode: 'active-backup' } });
   });
 
   it('knows the RAM image took its data from the getty prompt with the device\'s host name', () => {
