@@ -4,17 +4,20 @@
  * image-based install, and must end on the installed system's own "booted" report. Passes only on
  * what the demo printed from the system: the facts of that report (the host name the installed
  * system gave itself, its kernel line from GRUB), and the install's phases, each ended by evidence.
- * Reuses the disk image the suite's global setup built (test/fixtures/disk-image.yaml has the demo's
- * fields, so the build cache is shared); needs root, QEMU and the namespace tools.
+ * The demo keeps its own state (its server's secret and databases) in <cache>/demo-full-state; its
+ * build cache is seeded from the one the suite's global setup filled (test/fixtures/disk-image.yaml
+ * has the demo's fields: same recipe, no second build). Needs root, QEMU and the namespace tools.
  */
 import { existsSync } from 'node:fs';
+import { cp } from 'node:fs/promises';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { cliArgv } from '../../src/demo/cli-in-netns.js';
-import { diskTestState } from '../setup/cache.js';
+import { diskTestState, testCacheDir } from '../setup/cache.js';
 
-const STATE = diskTestState();
+const BUILT = diskTestState();
+const STATE = join(testCacheDir(), 'demo-full-state');
 const TIMEOUT_S = 1_500;
 
 async function skipReason(): Promise<string | undefined> {
@@ -22,7 +25,7 @@ async function skipReason(): Promise<string | undefined> {
   for (const program of ['qemu-system-x86_64', 'nsenter']) {
     if ((await execa('sh', ['-c', `command -v ${program}`], { reject: false })).exitCode !== 0) return `missing ${program}`;
   }
-  if (!existsSync(join(STATE, 'images/disk.json'))) return `no disk image built in ${STATE} (the suite's global setup builds it as root)`;
+  if (!existsSync(join(BUILT, 'images/disk.json'))) return `no disk image built in ${BUILT} (the suite's global setup builds it as root)`;
   return undefined;
 }
 
@@ -34,6 +37,8 @@ describe.skipIf(reason !== undefined)('metalboot demo --full: re-image → insta
   let printed = '';
 
   beforeAll(async () => {
+    // Write-then-rename caches: copying the finished ones is safe; a missing one is built (and kept).
+    await cp(join(BUILT, 'cache'), join(STATE, 'cache'), { recursive: true, force: false });
     const { file, args, runner } = cliArgv();
     const started = Date.now();
     const run = await execa(file, [...args, 'demo', '--full', '--no-console', '--state', STATE, '--timeout', String(TIMEOUT_S)], { reject: false, all: true, timeout: (TIMEOUT_S + 300) * 1000 });
