@@ -18,6 +18,7 @@ export const MARK = {
   initrdFetched: 'initrd fetched',
   deviceData: 'device-data fetched',
   diskFetched: 'disk image fetched',
+  /** `reported <state>` for the installer's reports (running, installed, failed). */
   running: 'reported running',
   installed: 'reported installed',
   rebooted: 'rebooted (VM started again)',

@@ -93,9 +93,9 @@ export async function runReimageScenario(stack: Stack, options: ScenarioOptions)
       onBooted?.();
       return;
     }
-    if (event.kind === 'phone-home' && (event.state === 'running' || event.state === 'installed')) {
+    if (event.kind === 'phone-home' && (event.state === 'running' || event.state === 'installed' || event.state === 'failed')) {
       installed ||= event.state === 'installed';
-      return mark(event.state === 'running' ? MARK.running : MARK.installed, 'kernel', event.message ? `the installer's own report: ${event.message}` : "the installer's own report");
+      return mark(`reported ${event.state}`, 'kernel', event.message ? `the installer's own report: ${event.message}` : "the installer's own report");
     }
     const owner = EVENT_OWNER[event.kind];
     if (!owner) return;
