@@ -39,7 +39,13 @@ for platform in i386-pc x86_64-efi; do
   mkdir -p "$root/boot/grub/$platform"
   cp "$root/usr/lib/grub/$platform/"*.mod "$root/usr/lib/grub/$platform/"*.lst "$root/boot/grub/$platform/"
 done
+# Modules loaded by name: EFI GRUB's command list was read before its embedded config set the prefix.
 cat > "$root/boot/grub/grub.cfg" <<CFG
+insmod serial
+insmod terminal
+insmod part_gpt
+insmod ext2
+insmod linux
 serial --unit=1 --speed=115200 --word=8 --parity=no --stop=1
 terminal_input serial
 terminal_output serial
@@ -59,7 +65,7 @@ set prefix=($root)/boot/grub
 configfile $prefix/grub.cfg
 CFG
 ch grub-mkimage -O i386-pc -o /tmp/core.img -p "(hd0,gpt3)/boot/grub" biosdisk part_gpt ext2
-ch grub-mkimage -O x86_64-efi -o /tmp/BOOTX64.EFI -c /tmp/efi-embed.cfg -p /boot/grub part_gpt fat ext2 search search_label configfile normal
+ch grub-mkimage -O x86_64-efi -o /tmp/BOOTX64.EFI -c /tmp/efi-embed.cfg -p /boot/grub part_gpt fat ext2 search search_label configfile normal serial terminal linux
 mv "$root/tmp/core.img" "$out/core.img"
 mv "$root/tmp/BOOTX64.EFI" "$out/BOOTX64.EFI"
 rm -f "$root/tmp/efi-embed.cfg"
