@@ -1,17 +1,20 @@
 /**
  * Checks an initrd the way the kernel unpacks it (init/initramfs.c), before it is published: zero
  * padding is skipped, an uncompressed newc archive is walked in place, and a compressed part is
- * decompressed to the end (gzip members may follow each other) and every archive in it walked.
+ * decompressed to the end (gzip members may follow each other; zstd frames may be followed by zero
+ * padding, zstd-frames.ts) and every archive in it walked.
  * Streaming with bounded memory: headers only, entry data skipped, nothing extracted. A problem
  * throws E_INITRD_CORRUPT naming the file, the byte offset and what was wrong.
  */
 import { createReadStream } from 'node:fs';
+import { open } from 'node:fs/promises';
 import type { ReadStream } from 'node:fs';
 import { MetalbootError } from '../errors.js';
 import { ByteReader } from './byte-reader.js';
 import type { Compression } from './compression.js';
 import { decompressStream, sniffCompression } from './compression.js';
 import { readCpioArchives, readCpioFrom } from './cpio-reader.js';
+import { zstdFramesEnd } from './zstd-frames.js';
 
 export interface InitrdSummary {
   /** cpio entries found (all parts). */
@@ -75,8 +78,11 @@ export async function verifyInitrd(file: string, label = file): Promise<InitrdSu
 /** Decompresses `file` from `start` to its end and walks every archive in it; returns the entry count. */
 async function verifyCompressed(file: string, label: string, start: number, kind: Compression): Promise<number> {
   let produced = 0;
+  // zstd: only its frames go to the zstd tool; zero padding after them is the kernel's to skip
+  const end = kind === 'zstd' ? await zstdEndBeforePadding(file, label, start) : undefined;
   async function* counted(): AsyncGenerator<Buffer> {
-    for await (const chunk of decompressStream(createReadStream(file, { start, highWaterMark: CHUNK }), kind) as AsyncIterable<Buffer>) {
+    const input = createReadStream(file, { start, highWaterMark: CHUNK, ...(end === undefined ? {} : { end: end - 1 }) });
+    for await (const chunk of decompressStream(input, kind) as AsyncIterable<Buffer>) {
       produced += chunk.length;
       yield chunk;
     }
@@ -89,6 +95,29 @@ async function verifyCompressed(file: string, label: string, start: number, kind
   }
   if (entries === 0) throw corruptInitrd(label, `${kind} data starting at byte ${start} holds no cpio entries (${produced} decompressed bytes)`);
   return entries;
+}
+
+/** The end of the zstd frames from `start`; what follows must be zero bytes only. */
+async function zstdEndBeforePadding(file: string, label: string, start: number): Promise<number> {
+  let end: number;
+  try {
+    end = await zstdFramesEnd(file, start);
+  } catch (error) {
+    throw corruptInitrd(label, `zstd data starting at byte ${start}: ${(error as Error).message}`);
+  }
+  const handle = await open(file, 'r');
+  try {
+    const rest = Buffer.alloc(CHUNK);
+    for (let at = end; ;) {
+      const { bytesRead } = await handle.read(rest, 0, CHUNK, at);
+      if (bytesRead === 0) return end;
+      const nonZero = rest.subarray(0, bytesRead).findIndex((byte) => byte !== 0);
+      if (nonZero >= 0) throw corruptInitrd(label, `byte ${at + nonZero}, after the zstd data starting at byte ${start}, is neither zero padding nor a zstd frame`);
+      at += bytesRead;
+    }
+  } finally {
+    await handle.close();
+  }
 }
 
 async function count(items: AsyncIterable<unknown>): Promise<number> {

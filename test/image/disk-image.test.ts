@@ -1,4 +1,7 @@
-/** The `disk` image type: config, manifest, plan and cache key, GPT layout and GRUB boot blocks (pure parts). */
+/** The `disk` image type: config, manifest, plan and cache key, GPT layout and GRUB boot blocks, the stored variant. */
+import { readFile, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config/load.js';
 import type { DiskImageConfig } from '../../src/config/types.js';
@@ -10,6 +13,9 @@ import type { ImageManifest } from '../../src/image/manifest.js';
 import { uniqueAssets } from '../../src/image/manifest.js';
 import { parseManifest } from '../../src/image/manifest-schema.js';
 import { DPKG_PATH_FILTERS } from '../../src/image/rootfs/packages.js';
+import { assetFile } from '../../src/image/store.js';
+import { storeVariant } from '../../src/image/variant.js';
+import { fakeInitrd, put, sha256, useTmp } from './helpers.js';
 
 const FILE = '/srv/metalboot.yaml';
 const disk = (extra = ''): DiskImageConfig => parseConfig(`images:\n  d:\n    type: disk\n${extra}`, FILE).images.d as DiskImageConfig;
@@ -122,5 +128,25 @@ describe('disk layout', () => {
     expect(out.readUInt16LE(SECTOR - 4)).toBe(3);
     expect(out.readUInt16LE(SECTOR - 2)).toBe(0x1111); // the segment stays diskboot.img's
     expect(() => patchedCore(Buffer.alloc(11 * SECTOR), 2048, 10)).toThrow(/core\.img is 11 sectors/);
+  });
+});
+
+describe('storing a disk variant', () => {
+  const tmp = useTmp();
+
+  it('stores the disk image as an asset, names it in the variant and hands its URL to the installer on the kernel line', async () => {
+    const dir = await tmp();
+    await put(join(dir, 'in/vmlinuz'), 'kernel');
+    await put(join(dir, 'in/rootfs.cpio.gz'), await fakeInitrd());
+    await put(join(dir, 'in/disk.raw.gz'), gzipSync(Buffer.alloc(4096, 1)));
+    const image = disk();
+    const variant = await storeVariant(join(dir, 'state'), image, {
+      arch: 'x86_64', kernel: join(dir, 'in/vmlinuz'), initrd: join(dir, 'in/rootfs.cpio.gz'), kernelName: 'vmlinuz', initrdName: 'rootfs.cpio.gz',
+      cmdline: [], disk: join(dir, 'in/disk.raw.gz'),
+    });
+    const diskSha = sha256(await readFile(join(dir, 'in/disk.raw.gz')));
+    expect(variant.disk).toEqual({ name: 'disk.raw.gz', sha256: diskSha, size: (await stat(join(dir, 'in/disk.raw.gz'))).size });
+    expect(variant.cmdline).toEqual([`metalboot.disk={{base_url}}/assets/${diskSha}/disk.raw.gz`]);
+    expect(await readFile(assetFile(join(dir, 'state'), diskSha))).toEqual(await readFile(join(dir, 'in/disk.raw.gz')));
   });
 });

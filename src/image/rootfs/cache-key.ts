@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 
 /** Bump when finish.ts or pack.ts change what ends up in the image in a way `recipe` does not show. */
-export const ROOTFS_BUILDER_VERSION = 1;
+export const ROOTFS_BUILDER_VERSION = 2; // 2: zstd initrd padded to 4 bytes (pack.ts)
 
 export interface CacheKeyInput {
   readonly suite: string;

@@ -4,7 +4,7 @@
  * compressed (or left uncompressed for arm64, whose iPXE cannot unpack a compressed initrd).
  */
 import { createWriteStream } from 'node:fs';
-import { copyFile, readdir } from 'node:fs/promises';
+import { appendFile, copyFile, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -53,6 +53,7 @@ export async function packRootfs(input: PackInput): Promise<PackResult> {
       await pipeline(Readable.from(counted()), createWriteStream(input.initrdOut));
     } else {
       await execa('zstd', ZSTD_ARGS, { input: Readable.from(counted()), stdout: { file: input.initrdOut } });
+      await padToFour(input.initrdOut);
     }
   } catch (error) {
     const missing = (error as { code?: string }).code === 'ENOENT';
@@ -61,6 +62,17 @@ export async function packRootfs(input: PackInput): Promise<PackResult> {
     });
   }
   return { files: entries.length, cpioBytes };
+}
+
+/**
+ * Zero bytes up to a multiple of 4 after the compressed archive (the kernel skips them). Under UEFI
+ * the kernel's EFI stub loads `initrd=initrd initrd=device-data` back to back without padding, so
+ * the device data's cpio must start 4-byte aligned or the kernel refuses it ("invalid magic at start
+ * of compressed archive") and the RAM OS boots without its device data. iPXE pads under BIOS.
+ */
+async function padToFour(file: string): Promise<void> {
+  const { size } = await stat(file);
+  if (size % 4 !== 0) await appendFile(file, Buffer.alloc(4 - (size % 4)));
 }
 
 /** /boot/vmlinuz-<version> (Debian's name on both amd64 and arm64). */
