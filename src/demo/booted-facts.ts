@@ -1,4 +1,4 @@
-/** The lines the demo prints from a device's own "booted" report (pure): host, kernel, bond0, addresses. */
+/** The lines the demo prints from a device's own "booted" report (pure): host, kernel (and its command line), bond0, addresses. */
 import type { BootFacts } from '../events/types.js';
 
 interface Slave { readonly name?: unknown; readonly mac?: unknown; readonly mii_status?: unknown }
@@ -8,6 +8,7 @@ const text = (value: unknown): string => (typeof value === 'string' || typeof va
 export function describeBooted(facts: BootFacts | undefined): string {
   if (!facts) return '  (the report carried no facts)';
   const lines = [`  host ${text(facts.hostname)}, kernel ${text(facts.kernel)}, up ${text(facts.uptime_seconds)} s when it reported`];
+  if (facts.cmdline !== undefined) lines.push(`  cmdline ${text(facts.cmdline)}`);
   const bond = facts.bond as Record<string, unknown> | null | undefined;
   if (bond && typeof bond === 'object') {
     const slaves = Array.isArray(bond.slaves) ? (bond.slaves as Slave[]) : [];

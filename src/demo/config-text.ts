@@ -1,8 +1,12 @@
 /** The metalboot.yaml the demo and the end-to-end tests generate (pure). */
 import { GUEST_HOST_IP } from '../vm/guest-net.js';
 
-/** Which image the demo re-images its device with. */
-export type DemoImage = 'ram' | 'installer';
+/**
+ * Which image the demo re-images its device with: `ram` (rootfs, runs from RAM), `installer` (the
+ * Debian installer, stops once it is up), `disk` (the image-based install: type disk, runs on to
+ * the installed system's first boot).
+ */
+export type DemoImage = 'ram' | 'installer' | 'disk';
 
 export interface DemoConfigInput {
   readonly stateDir: string;
@@ -13,25 +17,31 @@ export interface DemoConfigInput {
   readonly macs: readonly string[];
   readonly netbootDir: string;
   readonly firmware: 'bios' | 'uefi';
-  /** Default `installer` (the Debian installer); `ram`: the rootfs RAM image. */
+  /** Default `installer` (the Debian installer); `ram`: the rootfs RAM image; `disk`: the image-based install. */
   readonly image?: DemoImage;
 }
 
 export const DEMO_IMAGE = 'debian12';
 export const DEMO_RAM_IMAGE = 'ram';
+export const DEMO_DISK_IMAGE = 'disk';
 
 /** The image name the config gives each demo image. */
 export function demoImageName(image: DemoImage): string {
-  return image === 'ram' ? DEMO_RAM_IMAGE : DEMO_IMAGE;
+  return image === 'ram' ? DEMO_RAM_IMAGE : image === 'disk' ? DEMO_DISK_IMAGE : DEMO_IMAGE;
+}
+
+/** The images built from Debian packages (rootfs machinery) that report `booted` by themselves. */
+export function selfReporting(image: DemoImage): boolean {
+  return image !== 'installer';
 }
 
 export function demoConfigYaml(input: DemoConfigInput): string {
   const image = input.image ?? 'installer';
   const name = demoImageName(image);
-  const imageLines = image === 'ram'
+  const imageLines = selfReporting(image)
     ? [
-      // The same fields as test/fixtures/rootfs-image.yaml: one build (cache key) serves both.
-      '    type: rootfs',
+      // rootfs: the same fields as test/fixtures/rootfs-image.yaml, so one build (cache key) serves both.
+      `    type: ${image === 'ram' ? 'rootfs' : 'disk'}`,
       '    suite: bookworm',
       '    mirror: http://deb.debian.org/debian',
     ]
@@ -52,7 +62,7 @@ export function demoConfigYaml(input: DemoConfigInput): string {
     `    firmware: ${input.firmware}`,
     // QEMU's user network behind the demo's VM speaks no LACP: an 802.3ad bond without a partner
     // (lacp_rate slow) takes minutes to pass traffic. A Metal switch (and the e2e's LACP switch) does.
-    ...(image === 'ram' ? ['    bond: { mode: active-backup }'] : []),
+    ...(selfReporting(image) ? ['    bond: { mode: active-backup }'] : []),
     '',
   ].join('\n');
 }

@@ -1,4 +1,7 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { PACKAGE_ROOT } from '../../src/paths.js';
 import { parseConfig } from '../../src/config/load.js';
 import { redactTokens } from '../../src/config/device-token.js';
 import { demoConfigYaml } from '../../src/demo/config-text.js';
@@ -49,6 +52,15 @@ describe('demo pieces', () => {
     expect(loaded.devices['web-1']).toMatchObject({ image: 'ram', macs: ['52:54:00:6d:62:01'], bond: { mode: 'active-backup' } });
   });
 
+  it('generates the image-based install config (--full): type disk with the install fixture\'s fields (one build serves both), one NIC, active-backup', async () => {
+    const text = demoConfigYaml({ stateDir: '/var/cache/metalboot/demo-state', guestPort: 8080, device: 'web-1', metalId: '6f9d3b5e-0000-4000-8000-000000000001', macs: ['52:54:00:6d:62:01'], netbootDir: '/unused', firmware: 'uefi', image: 'disk' });
+    const loaded = parseConfig(text, '/tmp/metalboot.yaml');
+    const fixture = parseConfig(await readFile(join(PACKAGE_ROOT, 'test/fixtures/disk-image.yaml'), 'utf8'), 'disk-image.yaml');
+    expect(loaded.images.disk).toEqual(fixture.images.disk);
+    expect(loaded.images.disk).toMatchObject({ type: 'disk', suite: 'bookworm', mirror: 'http://deb.debian.org/debian' });
+    expect(loaded.devices['web-1']).toMatchObject({ image: 'disk', firmware: 'uefi', macs: ['52:54:00:6d:62:01'], bond: { mode: 'active-backup' } });
+  });
+
   it('knows the RAM image took its data from the getty prompt with the device\'s host name', () => {
     expect(loginPrompt('web-1').test('\nweb-1 login: ')).toBe(true);
     expect(loginPrompt('web-1').test('\nmetalboot login: ')).toBe(false);
@@ -66,6 +78,8 @@ describe('demo pieces', () => {
       '  bond0 active-backup (miimon 100): MII up; slaves ens2 52:54:00:6d:62:01 up; LACP partner none',
       '  addresses bond0 10.0.2.15/24',
     ].join('\n'));
+    expect(describeBooted({ ...facts, cmdline: 'BOOT_IMAGE=/boot/vmlinuz root=LABEL=metalroot console=ttyS1,115200n8' }).split('\n')[1])
+      .toBe('  cmdline BOOT_IMAGE=/boot/vmlinuz root=LABEL=metalroot console=ttyS1,115200n8');
     expect(describeBooted(undefined)).toBe('  (the report carried no facts)');
     expect(describeBooted({ hostname: 'x', bond: null })).toContain('no bond');
   });
