@@ -121,7 +121,10 @@ ${extra}`;
   http.on('request', handler);
 
   const fetchScript = async (device: string): Promise<{ script: string; eventsUrl: string }> => {
-    if (!bootStore.current(device)) bootStore.arm(device); // each boot the test drives is an armed one (a `booted` report ends it)
+    // Each boot the test drives is an armed one, as after a re-image: a `booted` report ends a boot,
+    // and after `installed` the device's script is the local-disk one, so either needs a new arm.
+    const boot = bootStore.current(device);
+    if (!boot || boot.installedAt !== undefined) bootStore.arm(device);
     const script = await (await fetch(`${url}/ipxe/${device}`)).text();
     const eventsUrl = /metalboot\.events=(\S+)/.exec(script)?.[1];
     if (!eventsUrl) throw new Error(`the script of ${device} names no events URL:\n${script}`);
