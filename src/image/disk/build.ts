@@ -8,8 +8,9 @@
  * The variant carries the disk image; storeVariant adds it as an asset and the kernel argument.
  */
 import { createHash } from 'node:crypto';
-import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { mib, publishBuild } from '../build-dir.js';
 import type { DiskImageConfig } from '../../config/types.js';
 import { isFile } from '../../util/fs.js';
 import type { FetchContext } from '../source.js';
@@ -77,15 +78,9 @@ async function buildDisk(ctx: FetchContext, image: DiskImageConfig, plan: DiskPl
       gzipBytes: (await stat(join(out, DISK_ASSET_NAME))).size, seconds: { mmdebstrap, assemble, gzip: timer.lap() },
     };
     await writeFile(join(out, 'build.json'), `${JSON.stringify(record, null, 2)}\n`);
-    await mkdir(join(plan.dir, '..'), { recursive: true });
-    await rm(plan.dir, { recursive: true, force: true });
-    await rename(out, plan.dir);
+    await publishBuild(out, plan.dir);
     log(`disk ${image.name}: ${mib(record.rawBytes)} raw, ${mib(record.gzipBytes)} gzip'd; mmdebstrap ${mmdebstrap}s, assemble ${assemble}s, gzip ${record.seconds.gzip}s`);
   } finally {
     await rm(work, { recursive: true, force: true });
   }
-}
-
-function mib(bytes: number): string {
-  return `${(bytes / (1 << 20)).toFixed(1)} MiB`;
 }

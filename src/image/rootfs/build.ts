@@ -5,8 +5,9 @@
  * decides the bytes (cache-key.ts); a cached build is reused as it is. A failed build leaves the
  * cache and the served image untouched (work happens in the store's tmp/, renamed when complete).
  */
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { mib, publishBuild } from '../build-dir.js';
 import type { Arch, RootfsImageConfig } from '../../config/types.js';
 import { DEBIAN_ARCH } from '../debian.js';
 import type { FetchContext } from '../source.js';
@@ -130,9 +131,7 @@ async function buildArch(ctx: FetchContext, image: RootfsImageConfig, plan: Arch
       modulesKept: finished.modules.kept, seconds: { mmdebstrap, finish, pack: timer.lap() },
     };
     await writeFile(join(out, 'build.json'), `${JSON.stringify(record, null, 2)}\n`);
-    await mkdir(join(plan.dir, '..'), { recursive: true });
-    await rm(plan.dir, { recursive: true, force: true });
-    await rename(out, plan.dir);
+    await publishBuild(out, plan.dir);
     log(`rootfs ${image.name} ${plan.arch}: ${packed.files} files, ${mib(packed.cpioBytes)} unpacked; mmdebstrap ${mmdebstrap}s, finish ${finish}s, pack ${record.seconds.pack}s`);
   } finally {
     await rm(work, { recursive: true, force: true });
@@ -148,8 +147,4 @@ async function installedPackages(root: string): Promise<string> {
     return name && version ? [`${name}:${arch ?? ''} ${version}`] : [];
   });
   return `${lines.sort().join('\n')}\n`;
-}
-
-export function mib(bytes: number): string {
-  return `${(bytes / (1 << 20)).toFixed(1)} MiB`;
 }
