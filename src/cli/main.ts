@@ -90,6 +90,13 @@ function isMain(): boolean {
 }
 
 if (isMain()) {
+  // `metalboot … | head`: the reader went away, which is no failure of ours. Stop quietly, as cat does.
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code === 'EPIPE') process.exit(0);
+      throw error;
+    });
+  }
   const code = await runCli(process.argv.slice(2));
   process.exitCode = code;
 }

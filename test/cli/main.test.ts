@@ -25,3 +25,15 @@ describe('runCli', () => {
     expect(err()).toMatch(/\n {4}at /); // the stack, printed only under METALBOOT_DEBUG
   });
 });
+
+describe('the metalboot process', () => {
+  it('stops quietly with 0 when its reader has gone (`metalboot … | head`), without a stack trace', async () => {
+    const { execa } = await import('execa');
+    const { cliArgv } = await import('../../src/demo/cli-in-netns.js');
+    const { file, args } = cliArgv();
+    // `true` exits without reading: the CLI's first write meets a closed pipe (EPIPE).
+    const command = [file, ...args, 'build', '--help'].map((part) => `'${part}'`).join(' ');
+    const result = await execa('bash', ['-c', `${command} | true; echo "status \${PIPESTATUS[0]}" >&2`], { reject: false });
+    expect(String(result.stderr)).toBe('status 0');
+  }, 60_000);
+});
